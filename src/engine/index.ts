@@ -1,0 +1,28 @@
+/** The engine's public API. Pure TypeScript: no DOM, no Node. */
+export {
+  vectorize,
+  vectorizeAsync,
+  vectorizeSteps,
+  validateRaster,
+  EngineInputError,
+  EngineAbortError,
+} from './pipeline.js';
+export type { RunOptions } from './pipeline.js';
+export {
+  resolveOptions,
+  EngineOptionError,
+  PRESETS,
+  PRESET_NAMES,
+  DEFAULTS,
+  parseHexColor,
+} from './options.js';
+export type {
+  VectorizeOptions,
+  ResolvedOptions,
+  Mode,
+  Layering,
+  PresetName,
+  ThresholdSetting,
+} from './options.js';
+export type { Raster, Layer, VectorizeResult, VectorizeStats, PipelineEvent, TraceEvent } from './types.js';
+export { ENGINE_VERSION } from './version.js';

@@ -17,6 +17,14 @@ export interface DecodeLimits {
   resize?: boolean;
 }
 
+/** What the header says, read without decoding a pixel. */
+export interface ImageHeader {
+  format: ImageFormat;
+  /** Size as displayed (after the EXIF orientation of JPEG, TIFF and WebP is applied). */
+  width: number;
+  height: number;
+}
+
 export interface DecodedImage {
   raster: Raster;
   format: ImageFormat;
@@ -27,16 +35,5 @@ export interface DecodedImage {
   resized: boolean;
 }
 
-export type DecodeErrorCode = 'UNSUPPORTED_FORMAT' | 'CORRUPT_IMAGE' | 'IMAGE_TOO_LARGE' | 'EMPTY_INPUT';
-
-export class DecodeError extends Error {
-  constructor(
-    readonly code: DecodeErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'DecodeError';
-  }
-}
-
+export { DecodeError, type DecodeErrorCode } from './decode-error.js';
 export { sniffFormat, readImageHeader, decodeImage } from './decode-image.js';

@@ -162,8 +162,11 @@ export function parseBmpHeader(bytes: Uint8Array): BmpHeader {
   if (bpp <= 8) {
     const max = 1 << bpp;
     if (colorsUsed > max) bad(`palette of ${colorsUsed} colours for ${bpp} bits per pixel (at most ${max})`);
-    const count = colorsUsed || max;
     const entry = core ? 3 : 4;
+    // With no count in the header the palette is "full", but writers often
+    // store fewer entries: it then ends where the pixel data starts.
+    const count = colorsUsed || Math.min(max, Math.floor(Math.max(0, dataOffset - cursor) / entry));
+    if (count === 0) bad(`no palette for a ${bpp}-bit image`);
     if (bytes.length < cursor + count * entry) bad(`file ends inside the ${count}-colour palette`);
     palette = new Uint32Array(count);
     for (let i = 0, p = cursor; i < count; i++, p += entry) {

@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
-# What `npm run bench` needs beyond `npm ci`: the real potrace (Debian) and
-# vtracer's Node binding. @neplex/vectorizer is installed here, not in
-# package.json, because the registry here serves only its linux-x64 build and
-# `npm ci` refuses a lock that lacks the other platforms' entries.
+# What `npm run bench` needs beyond `npm ci`, installed only when missing:
+# - Debian: the real potrace, and mate-backgrounds, whose nature/ folder holds
+#   the photographs of the photo sets (real photographs, packaged by Debian).
+# - npm, without touching package.json: vtracer's Node binding
+#   (@neplex/vectorizer; the registry here serves only its linux-x64 build and
+#   `npm ci` refuses a lock that lacks the other platforms' entries) and
+#   flag-icons (the colour clip-art set). Both in one `npm install`, because
+#   `npm install --no-save` removes other packages that are not in the lock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v potrace >/dev/null 2>&1; then
+need=()
+command -v potrace >/dev/null 2>&1 || need+=(potrace)
+[ -d /usr/share/backgrounds/mate/nature ] || need+=(mate-backgrounds)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing ${need[*]} from Debian..."
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends potrace >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-if [ ! -d node_modules/@neplex/vectorizer ]; then
-  npm install --no-save --no-audit --no-fund @neplex/vectorizer@0.1.0 >/dev/null
+if [ ! -d node_modules/@neplex/vectorizer ] || [ ! -d node_modules/flag-icons ]; then
+  echo "Installing @neplex/vectorizer and flag-icons (not saved to package.json)..."
+  npm install --no-save --no-audit --no-fund @neplex/vectorizer@0.1.0 flag-icons@7.5.0 >/dev/null
 fi

@@ -1,0 +1,114 @@
+/**
+ * Runs one tool on one image: time (median of repeated runs for fast tools),
+ * output size and structure, and fidelity against the original. A tool that
+ * throws, or whose SVG cannot be rendered, is recorded as failed for that
+ * image and the run goes on.
+ */
+import { gzipSync } from 'node:zlib';
+import { compareToOriginal, countSeams } from '../src/quality/index.js';
+import type { BenchImage } from './sets.js';
+import type { Tool } from './tools.js';
+
+export interface ImageResult {
+  readonly set: string;
+  readonly id: string;
+  readonly tool: string;
+  readonly width: number;
+  readonly height: number;
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly ms?: number;
+  readonly runs?: number;
+  readonly bytes?: number;
+  readonly gzipBytes?: number;
+  readonly paths?: number;
+  readonly nodes?: number;
+  readonly ssim?: number;
+  readonly psnr?: number;
+  readonly deltaE?: number;
+  /** Colour sets: fraction of the inside pixels where the background shows through. */
+  readonly seams?: number;
+}
+
+/** Runs shorter than this are repeated, and the median taken. */
+const REPEAT_BELOW_MS = 500;
+const REPEATS = 3;
+
+export interface SvgStructure {
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  readonly paths: number;
+  readonly nodes: number;
+}
+
+/** Size and structure of SVG text: `<path>` elements and path commands (every command letter in `d`). */
+export function svgStructure(svg: string): SvgStructure {
+  let nodes = 0;
+  for (const m of svg.matchAll(/\sd="([^"]*)"/g)) nodes += m[1].match(/[MLHVCSQTAZ]/gi)?.length ?? 0;
+  return {
+    bytes: Buffer.byteLength(svg),
+    gzipBytes: gzipSync(svg).length,
+    paths: svg.match(/<path\b/g)?.length ?? 0,
+    nodes,
+  };
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function firstLine(e: unknown): string {
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return text.split('\n')[0].slice(0, 200);
+}
+
+/** One untimed call, so the first timed image does not pay for JIT and lazy loading. */
+export async function warmUp(tool: Tool, image: BenchImage): Promise<void> {
+  try {
+    await tool.run(image);
+  } catch {
+    // The failure is recorded when the image is measured.
+  }
+}
+
+export async function measure(tool: Tool, image: BenchImage, seams: boolean): Promise<ImageResult> {
+  const base = {
+    set: image.set,
+    id: image.id,
+    tool: tool.name,
+    width: image.original.width,
+    height: image.original.height,
+  };
+  let svg: string;
+  const times: number[] = [];
+  try {
+    let t0 = performance.now();
+    svg = await tool.run(image);
+    times.push(performance.now() - t0);
+    while (times[0] < REPEAT_BELOW_MS && times.length < REPEATS) {
+      t0 = performance.now();
+      await tool.run(image);
+      times.push(performance.now() - t0);
+    }
+  } catch (e) {
+    return { ...base, ok: false, error: firstLine(e) };
+  }
+  try {
+    const fidelity = compareToOriginal(image.original, svg);
+    const seamFraction = seams ? countSeams(image.original, svg).fraction : undefined;
+    return {
+      ...base,
+      ok: true,
+      ms: median(times),
+      runs: times.length,
+      ...svgStructure(svg),
+      ...fidelity,
+      ...(seamFraction === undefined ? {} : { seams: seamFraction }),
+    };
+  } catch (e) {
+    return { ...base, ok: false, error: `render: ${firstLine(e)}` };
+  }
+}

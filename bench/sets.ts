@@ -1,0 +1,215 @@
+/**
+ * The image sets, built from installed public packages into bench/.cache/sets
+ * (seeded choices, so every run builds the same images). Each image keeps its
+ * original (the reference for every metric) and, for binary sets, one
+ * thresholded bitmap shared by every tool that wants a bitmap.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import sharp, { type Color } from 'sharp';
+import type { Raster } from '../src/engine/types.js';
+import { decodePng, encodePbm, encodePng, maskToRaster, otsuLevel, thresholdMask } from './bitmap.js';
+import { seededSample, seededSize } from './random.js';
+
+export type SetKind = 'binary' | 'color';
+
+export interface BenchImage {
+  readonly set: string;
+  readonly id: string;
+  /** The original as PNG (what image-file tools read) and its pixels (the reference). */
+  readonly pngPath: string;
+  readonly png: Buffer;
+  readonly original: Raster;
+  /** Binary sets: the thresholded bitmap, as PNG and as PBM. */
+  readonly bilevelPng?: Buffer;
+  readonly pbmPath?: string;
+}
+
+export interface SetSpec {
+  readonly name: string;
+  readonly kind: SetKind;
+  /** What the images are and where they come from, for the docs. */
+  readonly source: string;
+  /** Images in the full run and in `--quick`. */
+  readonly count: number;
+  readonly quickCount: number;
+  /** Lists the seeded choice of sources, each with a function that makes its PNG. */
+  choose(count: number): { id: string; make: () => Promise<Buffer> }[];
+  /** Binary sets: the luma level of the shared bitmap ('otsu' or a fixed level). */
+  readonly threshold?: 'otsu' | number;
+}
+
+const ROOT = new URL('..', import.meta.url).pathname;
+export const CACHE = join(ROOT, 'bench/.cache');
+const PHOTO_DIR = '/usr/share/backgrounds/mate/nature';
+const SEED = 20261128;
+
+function pkgDir(...parts: string[]): string {
+  return join(ROOT, 'node_modules', ...parts);
+}
+
+function svgFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.svg'));
+}
+
+/**
+ * Renders an SVG icon with resvg (anti-aliased) to fit `fill` of a `side` x
+ * `side` canvas, centred on `background`.
+ */
+async function renderIcon(svg: string, side: number, background: Color, fill = 0.875): Promise<Buffer> {
+  const inner = Math.round(side * fill);
+  let rendered = new Resvg(svg, { fitTo: { mode: 'width', value: inner } }).render();
+  if (rendered.height > inner)
+    rendered = new Resvg(svg, { fitTo: { mode: 'height', value: inner } }).render();
+  const icon = rendered.asPng();
+  return sharp({ create: { width: side, height: side, channels: 4, background } })
+    .composite([
+      {
+        input: icon,
+        left: Math.floor((side - rendered.width) / 2),
+        top: Math.floor((side - rendered.height) / 2),
+      },
+    ])
+    .png()
+    .toBuffer();
+}
+
+const WHITE: Color = { r: 255, g: 255, b: 255, alpha: 1 };
+const CLEAR: Color = { r: 0, g: 0, b: 0, alpha: 0 };
+
+function iconSet(dir: string, seed: number, background: Color) {
+  return (count: number) =>
+    seededSample(svgFiles(dir), count, seed).map((file) => ({
+      id: file.replace(/\.svg$/, ''),
+      make: () =>
+        renderIcon(readFileSync(join(dir, file), 'utf8'), seededSize(file, 256, 512, seed), background),
+    }));
+}
+
+function photoSet(longSide: number) {
+  return (count: number) =>
+    seededSample(
+      readdirSync(PHOTO_DIR).filter((f) => /\.jpe?g$/i.test(f)),
+      count,
+      SEED,
+    ).map((file) => ({
+      id: file.replace(/\.jpe?g$/i, ''),
+      make: () =>
+        sharp(join(PHOTO_DIR, file))
+          .resize(longSide, longSide, { fit: 'inside' })
+          .removeAlpha()
+          .ensureAlpha()
+          .png()
+          .toBuffer(),
+    }));
+}
+
+export const SETS: readonly SetSpec[] = [
+  {
+    name: 'logos',
+    kind: 'binary',
+    source: 'simple-icons brand logos, black on white, 256-512 px, anti-aliased (resvg)',
+    count: 40,
+    quickCount: 6,
+    threshold: 128,
+    choose: iconSet(pkgDir('simple-icons/icons'), SEED + 1, WHITE),
+  },
+  {
+    name: 'fa-solid',
+    kind: 'binary',
+    source: '@fortawesome/fontawesome-free solid icons, black on white, 256-512 px, anti-aliased',
+    count: 40,
+    quickCount: 6,
+    threshold: 128,
+    choose: iconSet(pkgDir('@fortawesome/fontawesome-free/svgs/solid'), SEED + 2, WHITE),
+  },
+  {
+    name: 'tabler-line',
+    kind: 'binary',
+    source:
+      '@tabler/icons outline icons (line art, 2 px strokes on a 24 px grid), black on white, 256-512 px',
+    count: 40,
+    quickCount: 6,
+    threshold: 128,
+    choose: iconSet(pkgDir('@tabler/icons/icons/outline'), SEED + 3, WHITE),
+  },
+  {
+    name: 'photo-bw',
+    kind: 'binary',
+    source: 'the photographs below thresholded at their Otsu level (the bilevel image is the original)',
+    count: 12,
+    quickCount: 3,
+    threshold: 'otsu',
+    choose: photoSet(512),
+  },
+  {
+    name: 'emoji',
+    kind: 'color',
+    source: '@twemoji/svg colour emoji on a transparent background, 256-512 px (resvg)',
+    count: 40,
+    quickCount: 6,
+    choose: iconSet(pkgDir('@twemoji/svg'), SEED + 4, CLEAR),
+  },
+  {
+    name: 'flags',
+    kind: 'color',
+    source: 'flag-icons 4x3 flags (colour clip art, many with emblems), 256-512 px wide',
+    count: 30,
+    quickCount: 5,
+    choose: (count) => {
+      const dir = pkgDir('flag-icons/flags/4x3');
+      return seededSample(svgFiles(dir), count, SEED + 5).map((file) => ({
+        id: file.replace(/\.svg$/, ''),
+        make: async () => {
+          const width = seededSize(file, 256, 512, SEED + 5);
+          const r = new Resvg(readFileSync(join(dir, file), 'utf8'), {
+            fitTo: { mode: 'width', value: width },
+            background: 'white',
+          }).render();
+          return Buffer.from(r.asPng());
+        },
+      }));
+    },
+  },
+  {
+    name: 'photos',
+    kind: 'color',
+    source: `real photographs from Debian's mate-backgrounds (${PHOTO_DIR}), downscaled to 512 px on the long side`,
+    count: 12,
+    quickCount: 3,
+    choose: photoSet(512),
+  },
+];
+
+/** Builds (or reads from the cache) the images of `spec`. */
+export async function buildSet(spec: SetSpec, quick: boolean): Promise<BenchImage[]> {
+  const dir = join(CACHE, 'sets', spec.name);
+  mkdirSync(dir, { recursive: true });
+  const out: BenchImage[] = [];
+  for (const { id, make } of spec.choose(quick ? spec.quickCount : spec.count)) {
+    const pngPath = join(dir, `${id}.png`);
+    if (!existsSync(pngPath)) {
+      let png = await make();
+      if (spec.threshold === 'otsu') {
+        const raster = await decodePng(png);
+        png = await encodePng(
+          maskToRaster(thresholdMask(raster, otsuLevel(raster)), raster.width, raster.height),
+        );
+      }
+      writeFileSync(pngPath, png);
+    }
+    const png = readFileSync(pngPath);
+    const original = await decodePng(png);
+    if (spec.kind === 'color') {
+      out.push({ set: spec.name, id, pngPath, png, original });
+      continue;
+    }
+    const mask = thresholdMask(original, typeof spec.threshold === 'number' ? spec.threshold : 128);
+    const pbmPath = join(dir, `${id}.pbm`);
+    writeFileSync(pbmPath, encodePbm(mask, original.width, original.height));
+    const bilevelPng = await encodePng(maskToRaster(mask, original.width, original.height));
+    out.push({ set: spec.name, id, pngPath, png, original, bilevelPng, pbmPath });
+  }
+  return out;
+}

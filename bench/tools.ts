@@ -1,0 +1,166 @@
+/**
+ * The tools under test, each a function from a bench image to SVG text. The
+ * harness times the whole call, so what a call does is what its time
+ * includes: every in-process tool decodes the image file itself, and the
+ * potrace CLI's time includes its process start and reading the PBM.
+ */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import sharp from 'sharp';
+import { vectorize, type VectorizeOptions } from '../src/engine/index.js';
+import { decodeImage } from '../src/node/decode/index.js';
+import type { BenchImage, SetKind } from './sets.js';
+
+export interface Tool {
+  /** Short name in tables. */
+  readonly name: string;
+  /** The set kinds it runs on. */
+  readonly kind: SetKind;
+  /** Settings, for the docs. */
+  readonly settings: string;
+  /** True when the time is measured in this process (warm-up and repeat runs apply). */
+  readonly inProcess: boolean;
+  run(image: BenchImage): Promise<string>;
+}
+
+const require = createRequire(import.meta.url);
+
+/** The parts of @neplex/vectorizer used here. It is installed by scripts/install-bench-deps.sh, not package.json. */
+interface VtracerModule {
+  vectorizeSync(png: Buffer, config?: number): string;
+  Preset: { Bw: number; Poster: number; Photo: number };
+}
+interface ImageTracer {
+  imagedataToSVG(
+    image: { width: number; height: number; data: Uint8ClampedArray },
+    options?: string | object,
+  ): string;
+}
+type PotraceCallback = (err: Error | null, svg: string) => void;
+interface PotraceModule {
+  trace(file: Buffer, options: object, cb: PotraceCallback): void;
+  posterize(file: Buffer, options: object, cb: PotraceCallback): void;
+}
+
+let vtracerModule: VtracerModule | null = null;
+function vtracer(): VtracerModule {
+  vtracerModule ??= require('@neplex/vectorizer') as VtracerModule;
+  return vtracerModule;
+}
+const imageTracer = (): ImageTracer => require('imagetracerjs') as ImageTracer;
+const potraceNpm = (): PotraceModule => require('potrace') as PotraceModule;
+
+async function image2svg(image: BenchImage, options: VectorizeOptions): Promise<string> {
+  const { raster } = await decodeImage(image.png);
+  return vectorize(raster, options).svg;
+}
+
+function potraceCli(image: BenchImage): Promise<string> {
+  const r = spawnSync('potrace', ['-s', '-o', '-', image.pbmPath!], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`potrace exited with ${r.status}: ${r.stderr}`);
+  return Promise.resolve(r.stdout);
+}
+
+function callback(fn: (cb: PotraceCallback) => void): Promise<string> {
+  return new Promise((resolve, reject) => fn((err, svg) => (err ? reject(err) : resolve(svg))));
+}
+
+async function imageTracerRun(image: BenchImage, preset: string): Promise<string> {
+  const { data, info } = await sharp(image.png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const imageData = {
+    width: info.width,
+    height: info.height,
+    data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength),
+  };
+  return imageTracer().imagedataToSVG(imageData, preset);
+}
+
+export const TOOLS: readonly Tool[] = [
+  {
+    name: 'image2svg',
+    kind: 'binary',
+    settings:
+      'binary mode, defaults (Otsu threshold on the anti-aliased original); time includes PNG decoding',
+    inProcess: true,
+    run: (image) => image2svg(image, { mode: 'binary' }),
+  },
+  {
+    name: 'potrace',
+    kind: 'binary',
+    settings: 'Debian potrace 1.16, `potrace -s` (defaults) on the shared PBM; time includes process start',
+    inProcess: false,
+    run: potraceCli,
+  },
+  {
+    name: 'vtracer',
+    kind: 'binary',
+    settings: '@neplex/vectorizer, binary mode (its Bw preset) on the original PNG; time includes decoding',
+    inProcess: true,
+    run: (image) => Promise.resolve(vtracer().vectorizeSync(image.png, vtracer().Preset.Bw)),
+  },
+  {
+    name: 'potrace-npm',
+    kind: 'binary',
+    settings:
+      'npm potrace 2.1.8 `trace`, defaults, on the shared bitmap as PNG; time includes its Jimp decoding',
+    inProcess: true,
+    run: (image) => callback((cb) => potraceNpm().trace(image.bilevelPng!, {}, cb)),
+  },
+  {
+    name: 'image2svg',
+    kind: 'color',
+    settings: 'colour mode, defaults (stacked layering); time includes PNG decoding',
+    inProcess: true,
+    run: (image) => image2svg(image, { mode: 'color' }),
+  },
+  {
+    name: 'image2svg-cutout',
+    kind: 'color',
+    settings: 'colour mode, `layering: cutout` (shapes abut exactly, no overlaps)',
+    inProcess: true,
+    run: (image) => image2svg(image, { mode: 'color', layering: 'cutout' }),
+  },
+  {
+    name: 'vtracer',
+    kind: 'color',
+    settings: '@neplex/vectorizer colour mode, its defaults; time includes decoding',
+    inProcess: true,
+    run: (image) => Promise.resolve(vtracer().vectorizeSync(image.png)),
+  },
+  {
+    name: 'vtracer-poster',
+    kind: 'color',
+    settings: '@neplex/vectorizer, its Poster preset',
+    inProcess: true,
+    run: (image) => Promise.resolve(vtracer().vectorizeSync(image.png, vtracer().Preset.Poster)),
+  },
+  {
+    name: 'vtracer-photo',
+    kind: 'color',
+    settings: '@neplex/vectorizer, its Photo preset',
+    inProcess: true,
+    run: (image) => Promise.resolve(vtracer().vectorizeSync(image.png, vtracer().Preset.Photo)),
+  },
+  {
+    name: 'imagetracer',
+    kind: 'color',
+    settings: "imagetracerjs 1.2.6, 'default' options; time includes decoding (sharp)",
+    inProcess: true,
+    run: (image) => imageTracerRun(image, 'default'),
+  },
+  {
+    name: 'imagetracer-detailed',
+    kind: 'color',
+    settings: "imagetracerjs 1.2.6, 'detailed' preset",
+    inProcess: true,
+    run: (image) => imageTracerRun(image, 'detailed'),
+  },
+  {
+    name: 'potrace-npm-posterize',
+    kind: 'color',
+    settings: 'npm potrace 2.1.8 `posterize`, defaults (grey levels only)',
+    inProcess: true,
+    run: (image) => callback((cb) => potraceNpm().posterize(image.png, {}, cb)),
+  },
+];

@@ -1,0 +1,134 @@
+/**
+ * The engine's options as command-line flags: parsing of each value's syntax
+ * here (commander reports a bad one), range checks in the engine's
+ * `resolveOptions`, whose messages are rewritten to name the flag.
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { EngineOptionError, PRESET_NAMES, resolveOptions, type VectorizeOptions } from '../engine/index.js';
+import { UsageError } from './exit-codes.js';
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+
+function parseNumber(value: string): number {
+  if (!NUMBER.test(value.trim())) throw new InvalidArgumentError('Expected a number.');
+  return Number(value);
+}
+
+function parseThreshold(value: string): VectorizeOptions['threshold'] {
+  if (value === 'auto' || value === 'adaptive') return value;
+  if (!NUMBER.test(value.trim())) throw new InvalidArgumentError('Expected auto, adaptive or a level 0-255.');
+  return Number(value);
+}
+
+function parseColors(value: string): VectorizeOptions['colors'] {
+  if (value === 'auto') return value;
+  if (!NUMBER.test(value.trim()))
+    throw new InvalidArgumentError('Expected auto or a number of colours 2-256.');
+  return Number(value);
+}
+
+function parsePalette(value: string): string[] {
+  const colours = value
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  if (colours.length === 0) throw new InvalidArgumentError('Expected colours like "#ffffff,#000000".');
+  return colours;
+}
+
+/** Engine option key -> the flag that sets it, for messages. */
+const FLAGS: Readonly<Record<keyof VectorizeOptions, string>> = {
+  mode: '--mode',
+  preset: '--preset',
+  threshold: '--threshold',
+  invert: '--invert',
+  transparentAsBackground: '--[no-]transparent-background',
+  speckle: '--speckle',
+  cornerThreshold: '--corner-threshold',
+  curveTolerance: '--curve-tolerance',
+  precision: '--precision',
+  colors: '--colors',
+  palette: '--palette',
+  detail: '--detail',
+  layering: '--layering',
+};
+
+/** Adds every engine option to `cmd` as a flag. */
+export function addEngineFlags(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('--preset <name>', 'named preset; explicit flags override it').choices(PRESET_NAMES),
+    )
+    .addOption(
+      new Option('-m, --mode <mode>', 'colour mode (default binary)').choices([
+        'binary',
+        'grayscale',
+        'color',
+      ]),
+    )
+    .option(
+      '-t, --threshold <level>',
+      'binary: auto (Otsu), adaptive (local, for uneven lighting) or 0-255 (default auto)',
+      parseThreshold,
+    )
+    .option('--invert', 'binary: trace the light parts instead of the dark')
+    .option('--transparent-background', 'transparent pixels are background (the default)')
+    .option('--no-transparent-background', 'treat transparent pixels by their colour')
+    .option(
+      '--speckle <px>',
+      'drop or merge regions smaller than this area in pixels (default 2)',
+      parseNumber,
+    )
+    .option(
+      '--corner-threshold <deg>',
+      'turns sharper than this stay corners, 0-180 (default 60)',
+      parseNumber,
+    )
+    .option('--curve-tolerance <px>', 'how far a curve may stray from the outline (default 0.5)', parseNumber)
+    .option('--precision <digits>', 'decimal places of coordinates, 0-4 (default 1)', parseNumber)
+    .option('--colors <n>', 'colour/grayscale: number of colours 2-256 or auto (default auto)', parseColors)
+    .option('--palette <list>', 'colour: fixed palette, e.g. "#ffffff,#1a2b3c"', parsePalette)
+    .option('--detail <0-1>', 'how closely curves follow the pixels (default 0.5)', parseNumber)
+    .addOption(
+      new Option('--layering <kind>', 'colour: stacked (no seams) or cutout (default stacked)').choices([
+        'stacked',
+        'cutout',
+      ]),
+    );
+}
+
+/**
+ * The engine options given on the command line (flags left out are left to
+ * the preset and the defaults), validated by the engine. An invalid value
+ * throws UsageError naming the flag.
+ */
+export function engineOptions(cmd: Command): VectorizeOptions {
+  const o = cmd.opts<Record<string, unknown>>();
+  const given = (key: string): boolean => cmd.getOptionValueSource(key) === 'cli';
+  const options: VectorizeOptions = {};
+  const set = <K extends keyof VectorizeOptions>(key: K, flagKey: string = key): void => {
+    if (given(flagKey)) options[key] = o[flagKey] as VectorizeOptions[K];
+  };
+  set('preset');
+  set('mode');
+  set('threshold');
+  set('invert');
+  set('transparentAsBackground', 'transparentBackground');
+  set('speckle');
+  set('cornerThreshold');
+  set('curveTolerance');
+  set('precision');
+  set('colors');
+  set('palette');
+  set('detail');
+  set('layering');
+  try {
+    resolveOptions(options);
+  } catch (err) {
+    if (!(err instanceof EngineOptionError)) throw err;
+    const key = err.option.replace(/\[\d+\]$/, '') as keyof VectorizeOptions;
+    const detail = err.message.replace(/^Invalid option "[^"]*": /, '');
+    throw new UsageError(`${FLAGS[key] ?? err.option}: ${detail}`);
+  }
+  return options;
+}

@@ -1,0 +1,147 @@
+import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import type { ApiError } from './api/api-error';
+import { fetchServiceInfo, type ServiceInfo } from './api/service-info';
+import { ApiKeyDialog } from './auth/ApiKeyDialog';
+import { loadApiKey, storeApiKey } from './auth/api-key-store';
+import { addFiles } from './files/add-files';
+import { DropZone } from './files/DropZone';
+import { FileList } from './files/FileList';
+import { EMPTY_QUEUE, queueReducer } from './files/queue';
+import { useConverter } from './files/use-converter';
+import { useObjectUrlCleanup } from './files/use-object-url-cleanup';
+import { usePageFiles } from './files/use-page-files';
+import { INITIAL_OPTIONS, toQuery, type UiOptions } from './options/model';
+import { OptionsPanel } from './options/OptionsPanel';
+import { ResultBar } from './result/ResultBar';
+import { useDebounced } from './use-debounced';
+import { Viewer } from './viewer/Viewer';
+
+/** How long options must stay still before the image is converted again. */
+const RECONVERT_DELAY_MS = 400;
+
+interface KeyPrompt {
+  readonly open: boolean;
+  readonly reason: string | null;
+}
+
+export function App() {
+  const [queue, dispatch] = useReducer(queueReducer, EMPTY_QUEUE);
+  const [options, setOptions] = useState<UiOptions>(INITIAL_OPTIONS);
+  const settledOptions = useDebounced(options, RECONVERT_DELAY_MS);
+  const query = useMemo(() => toQuery(settledOptions), [settledOptions]);
+  const [apiKey, setApiKey] = useState(loadApiKey);
+  const [keyPrompt, setKeyPrompt] = useState<KeyPrompt>({ open: false, reason: null });
+  const [notice, setNotice] = useState('');
+  const [info, setInfo] = useState<ServiceInfo | null | undefined>(undefined);
+
+  const onUnauthorized = useCallback(
+    (error: ApiError) => setKeyPrompt({ open: true, reason: error.message }),
+    [],
+  );
+  useConverter({ state: queue, dispatch, optionsKey: query.toString(), query, apiKey, onUnauthorized });
+  useObjectUrlCleanup(queue);
+  const onFiles = useCallback((files: File[]) => addFiles(files, dispatch), []);
+  const dragging = usePageFiles(onFiles);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    fetchServiceInfo(apiKey, controller.signal).then(setInfo, () => {
+      if (!controller.signal.aborted) setInfo(null);
+    });
+    return () => controller.abort();
+  }, [apiKey]);
+
+  useEffect(() => {
+    if (notice === '') return;
+    const timer = window.setTimeout(() => setNotice(''), 3000);
+    return () => window.clearTimeout(timer);
+  }, [notice]);
+
+  const saveKey = (key: string): void => {
+    storeApiKey(key);
+    setApiKey(key);
+    setKeyPrompt({ open: false, reason: null });
+    dispatch({ type: 'retryUnauthorized' });
+    setNotice(key === '' ? 'API key forgotten.' : 'API key saved in this browser.');
+  };
+
+  const selected = queue.items.find((item) => item.id === queue.selectedId) ?? null;
+  const pickedPreset = options.preset === 'auto' ? (selected?.result?.stats.preset ?? null) : null;
+  const hasItems = queue.items.length > 0;
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <div className="brand">
+          <svg className="brand-mark" viewBox="0 0 32 32" aria-hidden="true">
+            <path d="M5 25 L13 9 L19 19 L22 14 L27 25 Z" />
+            <circle cx="23" cy="8" r="3" />
+          </svg>
+          <span className="brand-name">image2svg</span>
+          <span className="brand-tagline">Images to clean, compact SVG</span>
+        </div>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => setKeyPrompt({ open: true, reason: null })}
+        >
+          <span className={`key-dot${apiKey ? ' is-set' : ''}`} aria-hidden="true" />
+          {apiKey ? 'API key set' : 'API key'}
+        </button>
+      </header>
+
+      <main className={`workspace${hasItems ? '' : ' is-empty'}`}>
+        <div className="area-drop">
+          <DropZone onFiles={onFiles} compact={hasItems} dragging={dragging} />
+        </div>
+        {hasItems && (
+          <div className="area-files">
+            <FileList
+              items={queue.items}
+              selectedId={queue.selectedId}
+              optionsKey={query.toString()}
+              dispatch={dispatch}
+            />
+          </div>
+        )}
+        <div className="area-options">
+          <OptionsPanel options={options} onChange={setOptions} pickedPreset={pickedPreset} />
+        </div>
+        {selected && (
+          <div className="area-stage">
+            <Viewer item={selected} />
+            <ResultBar item={selected} onNotice={setNotice} />
+          </div>
+        )}
+      </main>
+
+      <footer className="app-footer">
+        {info === undefined
+          ? 'Connecting to the service…'
+          : info === null
+            ? 'The service is not reachable.'
+            : `${info.name} ${info.version}${info.engine_version ? ` · engine ${info.engine_version}` : ''}`}
+        {' · '}
+        <a href="./api/docs" target="_blank" rel="noreferrer">
+          API documentation
+        </a>
+      </footer>
+
+      <div className="toast" role="status" aria-live="polite">
+        {notice}
+      </div>
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          Drop images to convert them
+        </div>
+      )}
+      <ApiKeyDialog
+        open={keyPrompt.open}
+        reason={keyPrompt.reason}
+        apiKey={apiKey}
+        onSave={saveKey}
+        onClose={() => setKeyPrompt({ open: false, reason: null })}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,142 @@
+/**
+ * Keeps every image's result in step with the current options: picks the
+ * images whose result is missing or stale, converts up to two at a time
+ * (the one on screen first), and aborts requests made stale by a newer
+ * option change or a removed image. Small single images go through
+ * `POST /api/convert`; large images and batches through background jobs, so
+ * they get real progress.
+ */
+import { useEffect, useRef, type Dispatch } from 'react';
+import { ApiError, isAbort } from '../api/api-error';
+import { convertDirect, type Conversion } from '../api/conversion';
+import { sleep, type RequestContext } from '../api/http';
+import { cancelTask, startTask, taskResult, watchTask } from '../api/tasks';
+import { needsWork, type Item, type QueueAction, type QueueState } from './queue';
+
+/** Above this many pixels an image goes through a background job even alone. */
+export const LARGE_IMAGE_PIXELS = 2_000_000;
+const CONCURRENCY = 2;
+const BUSY_RETRIES = 3;
+
+interface Job {
+  readonly key: string;
+  readonly controller: AbortController;
+  taskId: string | null;
+}
+
+export interface ConverterInput {
+  readonly state: QueueState;
+  readonly dispatch: Dispatch<QueueAction>;
+  readonly optionsKey: string;
+  readonly query: URLSearchParams;
+  readonly apiKey: string;
+  readonly onUnauthorized: (error: ApiError) => void;
+}
+
+function goesToBackground(item: Item, batch: boolean): boolean {
+  const pixels = item.size ? item.size.width * item.size.height : 0;
+  return batch || pixels > LARGE_IMAGE_PIXELS;
+}
+
+export function useConverter(input: ConverterInput): void {
+  const jobs = useRef(new Map<string, Job>());
+  const latest = useRef(input);
+  latest.current = input;
+  const { state, optionsKey } = input;
+
+  useEffect(() => {
+    const { dispatch, query, apiKey } = latest.current;
+    const live = new Set(state.items.map((item) => item.id));
+    for (const [id, job] of jobs.current) {
+      if (job.key === optionsKey && live.has(id)) continue;
+      jobs.current.delete(id);
+      job.controller.abort();
+      if (job.taskId !== null) cancelTask(job.taskId, apiKey);
+      if (live.has(id)) dispatch({ type: 'idle', id });
+    }
+
+    const batch = state.items.length > 1;
+    const waiting = state.items
+      .filter((item) => !jobs.current.has(item.id) && needsWork(item, optionsKey))
+      .sort((a, b) => Number(b.id === state.selectedId) - Number(a.id === state.selectedId));
+    for (const item of waiting) {
+      if (jobs.current.size >= CONCURRENCY) break;
+      const job: Job = { key: optionsKey, controller: new AbortController(), taskId: null };
+      jobs.current.set(item.id, job);
+      const background = goesToBackground(item, batch);
+      dispatch({ type: 'start', id: item.id, background });
+      void run(item, job, background, query, latest);
+    }
+  }, [state, optionsKey]);
+
+  useEffect(() => {
+    const all = jobs.current;
+    return () => {
+      for (const job of all.values()) job.controller.abort();
+      all.clear();
+    };
+  }, []);
+
+  async function run(
+    item: Item,
+    job: Job,
+    background: boolean,
+    query: URLSearchParams,
+    current: typeof latest,
+  ): Promise<void> {
+    const { dispatch } = current.current;
+    const isCurrent = (): boolean => jobs.current.get(item.id) === job;
+    try {
+      const conversion = await withBusyRetry(job.controller.signal, () => {
+        const ctx: RequestContext = { apiKey: current.current.apiKey, signal: job.controller.signal };
+        return background
+          ? convertInBackground(item, job, query, ctx, dispatch)
+          : convertDirect(item.file, query, ctx);
+      });
+      if (!isCurrent()) return;
+      jobs.current.delete(item.id);
+      const url = URL.createObjectURL(new Blob([conversion.svg], { type: 'image/svg+xml' }));
+      dispatch({ type: 'done', id: item.id, result: { ...conversion, url, key: job.key } });
+    } catch (error) {
+      if (isAbort(error) || !isCurrent()) return;
+      jobs.current.delete(item.id);
+      const apiError =
+        error instanceof ApiError
+          ? error
+          : new ApiError(0, 'CLIENT', error instanceof Error ? error.message : String(error));
+      dispatch({
+        type: 'failed',
+        id: item.id,
+        key: job.key,
+        error: { status: apiError.status, code: apiError.code, message: apiError.message },
+      });
+      if (apiError.status === 401) current.current.onUnauthorized(apiError);
+    }
+  }
+}
+
+async function convertInBackground(
+  item: Item,
+  job: Job,
+  query: URLSearchParams,
+  ctx: RequestContext,
+  dispatch: Dispatch<QueueAction>,
+): Promise<Conversion> {
+  job.taskId = await startTask(item.file, query, ctx);
+  const status = await watchTask(job.taskId, ctx, (progress, stage) => {
+    if (!job.controller.signal.aborted) dispatch({ type: 'progress', id: item.id, progress, stage });
+  });
+  return taskResult(status, ctx);
+}
+
+/** A busy service (503 BUSY with Retry-After) is asked again a few times before giving up. */
+async function withBusyRetry<T>(signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.code !== 'BUSY' || tries >= BUSY_RETRIES) throw error;
+      await sleep(Math.min(error.retryAfter ?? 1, 10) * 1000, signal);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import type { Item } from '../files/queue';
+import { copyText, saveBlob } from './downloads';
+import { formatBytes, formatCount, formatSeconds, svgFileName } from './format';
+
+interface ResultBarProps {
+  readonly item: Item;
+  readonly onNotice: (message: string) => void;
+}
+
+/** What the person got (bytes, paths, nodes, time, cache) and the ways to take it away. */
+export function ResultBar({ item, onNotice }: ResultBarProps) {
+  const result = item.result;
+  if (!result) return null;
+  const { stats } = result;
+  const ratio = item.file.size > 0 ? stats.bytes / item.file.size : null;
+  const figures: [string, string, string][] = [
+    [
+      'Size',
+      formatBytes(stats.bytes),
+      ratio === null ? '' : `${Math.round(ratio * 100)}% of the original file`,
+    ],
+    ['Paths', stats.paths === null ? '—' : formatCount(stats.paths), 'SVG path elements'],
+    [
+      'Nodes',
+      stats.nodes === null ? '—' : formatCount(stats.nodes),
+      'points and curve segments in all paths',
+    ],
+    ['Time', stats.seconds === null ? '—' : formatSeconds(stats.seconds), 'processing time on the service'],
+    ['Cache', stats.cache ?? '—', 'HIT: the same image and options were converted before'],
+  ];
+  if (stats.preset) figures.push(['Preset', stats.preset, 'the preset the service used']);
+
+  const copy = (): void => {
+    copyText(result.svg).then(
+      () => onNotice('SVG copied to the clipboard.'),
+      () => onNotice('Could not copy: the browser refused access to the clipboard.'),
+    );
+  };
+
+  return (
+    <div className="result-bar">
+      <dl className="stats" data-testid="stats">
+        {figures.map(([name, value, title]) => (
+          <div key={name} className="stat" title={title}>
+            <dt>{name}</dt>
+            <dd data-stat={name.toLowerCase()}>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <div className="result-actions">
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() =>
+            saveBlob(new Blob([result.svg], { type: 'image/svg+xml' }), svgFileName(item.file.name))
+          }
+        >
+          Download SVG
+        </button>
+        <button type="button" className="button" onClick={copy}>
+          Copy SVG
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+/** Human-readable figures for the stats bar. */
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+export function formatSeconds(seconds: number): string {
+  return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(2)} s`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** `photo.png` -> `photo.svg`; names without an extension get one. */
+export function svgFileName(name: string): string {
+  const base = name.replace(/\.[^./\\]+$/, '') || 'image';
+  return `${base}.svg`;
+}

@@ -1,0 +1,150 @@
+import { useState, type ReactNode } from 'react';
+import type { Item } from '../files/queue';
+import { OriginalLayer, OutlineLayer, SvgLayer } from './Layers';
+import { SplitDivider } from './SplitDivider';
+import { svgSize } from './svg-markup';
+import { useZoomPan } from './use-zoom-pan';
+import { ViewerToolbar, type Layout } from './ViewerToolbar';
+import type { Size, View } from './zoom-math';
+
+const PANE_HINT =
+  'Drag or use the arrow keys to pan; wheel, pinch or + and - to zoom; 0 fits, 1 is actual size.';
+
+function initialLayout(): Layout {
+  return window.matchMedia('(max-width: 720px)').matches ? 'split' : 'side';
+}
+
+/**
+ * The comparison: the original and the SVG side by side, or one over the
+ * other with a draggable divider, always at the same zoom and position.
+ */
+export function Viewer({ item }: { readonly item: Item }) {
+  const [layout, setLayout] = useState<Layout>(initialLayout);
+  const [outline, setOutline] = useState(false);
+  const [split, setSplit] = useState(50);
+  const content = item.size ?? (item.result ? svgSize(item.result.svg) : null);
+  const zoomPan = useZoomPan(content, item.id);
+  const { view } = zoomPan;
+
+  const original =
+    item.size && content ? (
+      <OriginalLayer src={item.originalUrl} view={view} size={content} />
+    ) : (
+      <p className="pane-message">
+        This browser cannot show this image format; the SVG is still made by the service.
+      </p>
+    );
+  const result = content ? resultLayers(item, view, content, outline) : null;
+  const status = <ResultStatus item={item} />;
+
+  return (
+    <section className="viewer" aria-label="Compare original and SVG">
+      <ViewerToolbar
+        layout={layout}
+        onLayout={setLayout}
+        outline={outline}
+        onOutline={setOutline}
+        zoom={view.zoom}
+        zoomPan={zoomPan}
+      />
+      {layout === 'side' ? (
+        <div className="panes panes-side">
+          <Pane label="Original" bind={zoomPan.bindPane} badge="Original">
+            {original}
+          </Pane>
+          <Pane
+            label="SVG result"
+            bind={zoomPan.bindPane}
+            badge={outline ? 'SVG outline' : 'SVG'}
+            testId="svg-pane"
+          >
+            {result}
+            {status}
+          </Pane>
+        </div>
+      ) : (
+        <div className="panes panes-split">
+          <Pane label="Original and SVG, split" bind={zoomPan.bindPane} testId="svg-pane">
+            {original}
+            {result && (
+              <div className="split-clip" style={{ clipPath: `inset(0 0 0 ${split}%)` }}>
+                {result}
+              </div>
+            )}
+            <span className="pane-badge">Original</span>
+            <span className="pane-badge pane-badge-right">{outline ? 'SVG outline' : 'SVG'}</span>
+            <SplitDivider position={split} onChange={setSplit} />
+            {status}
+          </Pane>
+        </div>
+      )}
+      <p className="hint" id="pane-hint">
+        {PANE_HINT}
+      </p>
+    </section>
+  );
+}
+
+function resultLayers(item: Item, view: View, size: Size, outline: boolean): ReactNode {
+  if (!item.result) return null;
+  if (!outline)
+    return <SvgLayer src={item.result.url} view={view} size={size} label={`SVG of ${item.file.name}`} />;
+  return (
+    <>
+      {item.size && <OriginalLayer src={item.originalUrl} view={view} size={size} faded />}
+      <OutlineLayer svg={item.result.svg} view={view} size={size} />
+    </>
+  );
+}
+
+interface PaneProps {
+  readonly label: string;
+  readonly bind: (element: HTMLElement | null) => (() => void) | undefined;
+  readonly badge?: string;
+  readonly testId?: string;
+  readonly children: ReactNode;
+}
+
+function Pane({ label, bind, badge, testId, children }: PaneProps) {
+  return (
+    <div
+      className="pane"
+      ref={bind}
+      tabIndex={0}
+      role="group"
+      aria-label={label}
+      aria-describedby="pane-hint"
+      data-testid={testId}
+    >
+      {children}
+      {badge && <span className="pane-badge">{badge}</span>}
+    </div>
+  );
+}
+
+/** What is happening to the result: converting (with progress), updating, or why it failed. */
+function ResultStatus({ item }: { readonly item: Item }) {
+  if (item.error && !item.busy) {
+    return (
+      <div className="pane-error" role="alert">
+        <strong>{item.error.code}</strong> {item.error.message}
+      </div>
+    );
+  }
+  if (!item.busy) return null;
+  const label = item.progress === null ? 'Converting…' : `Converting… ${Math.round(item.progress)}%`;
+  return (
+    <div className={item.result ? 'pane-updating' : 'pane-converting'} aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      {item.result ? 'Updating…' : label}
+      {item.progress !== null && (
+        <progress
+          className="pane-progress"
+          max={100}
+          value={item.progress}
+          aria-label="Conversion progress"
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+# The image2svg backend: the HTTP API on port 8000, which also serves the web UI.
+#
+#   docker build -t image2svg-backend .
+#   docker run --rm -p 8000:8000 image2svg-backend
+#
+# Three stages: `build` compiles TypeScript to dist/ and the UI to dist/web with
+# every dependency; `prod-deps` installs production dependencies only (its
+# layer is reused until package-lock.json changes); `runtime` holds just those
+# two results, owned by root and run as the unprivileged `node` user.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+ENV npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.base.json tsconfig.build.json ./
+COPY src ./src
+COPY web ./web
+RUN npm run build && test -f dist/server/main.js && test -f dist/web/index.html
+
+FROM ${NODE_IMAGE} AS prod-deps
+WORKDIR /app
+ENV npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+COPY package.json package-lock.json ./
+# Same result as `npm prune --omit=dev` after the build, but cached apart from
+# the sources, so a code change does not reinstall sharp and fastify.
+RUN npm ci --omit=dev && npm cache clean --force
+
+FROM ${NODE_IMAGE} AS runtime
+LABEL org.opencontainers.image.title="image2svg-backend" \
+      org.opencontainers.image.description="image2svg: raster images to clean, compact SVG (HTTP API and web UI)" \
+      org.opencontainers.image.licenses="MIT"
+ENV NODE_ENV=production \
+    BACKEND_HOST=0.0.0.0 \
+    BACKEND_PORT=8000
+WORKDIR /app
+COPY package.json ./
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 8000
+# Liveness only: /health never depends on Redis, so a Redis outage does not
+# get healthy containers restarted. Node 20 has fetch; the slim image has no curl.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:' + (process.env.BACKEND_PORT || 8000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+# Exec form: node is PID 1 and receives SIGTERM itself; the service then stops
+# accepting, finishes the conversions in flight and exits 0.
+CMD ["node", "dist/server/main.js"]

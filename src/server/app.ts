@@ -1,0 +1,210 @@
+/**
+ * Builds the fastify app with its dependencies injected (main.ts listens;
+ * tests use app.inject()). The cache, job queue, upload store and worker
+ * pool default to the embedded in-memory implementations; Redis-backed ones
+ * drop in through `AppDeps`. Every API route is served at the root and under
+ * /api (the deployment's ingress sends /api to the backend).
+ */
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import cors from '@fastify/cors';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { ENGINE_VERSION } from '../engine/index.js';
+import { MemoryCache } from './cache/memory-cache.js';
+import type { ResultCache } from './cache/types.js';
+import type { Config } from './config.js';
+import { Converter } from './converter.js';
+import { errorHandler, notFoundHandler } from './http-errors.js';
+import { MemoryJobQueue } from './jobs/memory-job-queue.js';
+import type { JobQueue } from './jobs/types.js';
+import { loggerOptions } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { WorkerPool } from './pool/worker-pool.js';
+import { convertRoutes } from './routes/convert.js';
+import { systemRoutes } from './routes/system.js';
+import { taskRoutes } from './routes/tasks.js';
+import { uploadRoutes } from './routes/uploads.js';
+import { FixedWindowLimiter, KeyChecker, securityHook } from './security.js';
+import type { JobInput, Service } from './service.js';
+import { MemoryUploadStore } from './uploads/memory-upload-store.js';
+import type { UploadStore } from './uploads/types.js';
+import { validatorCompiler } from './validation.js';
+import { SERVICE_VERSION } from './version.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    service: Service;
+  }
+}
+
+export interface AppDeps {
+  /** null disables the cache whatever CACHE_ENABLED says. */
+  cache?: ResultCache | null;
+  uploads?: UploadStore;
+  jobs?: JobQueue<JobInput>;
+  pool?: WorkerPool;
+  /** false for silent tests; default pino JSON at LOG_LEVEL. */
+  logger?: boolean | FastifyBaseLogger;
+  /** Folder of the built web UI; null to serve none. Default dist/web of this checkout. */
+  webRoot?: string | null;
+}
+
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+
+/** Response headers a browser client may read across origins. */
+const EXPOSED_HEADERS = [
+  'X-Cache',
+  'X-Processing-Time',
+  'X-Paths',
+  'X-Nodes',
+  'X-Svg-Bytes',
+  'X-Preset',
+  'Retry-After',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+];
+
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const requestTimeout = config.requestTimeoutSeconds * 1000;
+  const app = Fastify({
+    ...(deps.logger === undefined || typeof deps.logger === 'boolean'
+      ? { logger: deps.logger === false ? false : loggerOptions(config.logLevel) }
+      : { loggerInstance: deps.logger }),
+    trustProxy: config.trustProxy,
+    bodyLimit: 1_048_576,
+    routerOptions: { ignoreTrailingSlash: true },
+    // Node checks request deadlines every connectionsCheckingInterval (30 s by default); check often enough
+    // that a slow client is cut off close to REQUEST_TIMEOUT.
+    serverFactory: (handler) =>
+      createServer({ requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout) }, handler),
+  });
+
+  const pool =
+    deps.pool ??
+    new WorkerPool({
+      size: config.workerPoolSize,
+      maxQueue: config.maxQueueSize,
+      timeoutMs: config.timeoutSeconds * 1000,
+    });
+  const cache =
+    deps.cache !== undefined
+      ? deps.cache
+      : config.cache.enabled
+        ? new MemoryCache({ maxEntries: config.cache.maxEntries })
+        : null;
+  const uploads =
+    deps.uploads ??
+    new MemoryUploadStore({ ttlSeconds: config.uploadTtlSeconds, maxBytes: config.maxUploadBytes });
+  let jobs: JobQueue<JobInput> | null = deps.jobs ?? null;
+  const metrics = createMetrics({
+    queueDepth: () => pool.stats().queued + (jobs?.counts().pending ?? 0),
+    jobsInProgress: () => pool.stats().busy,
+  });
+  const converter = new Converter({ pool, cache, config, metrics });
+  jobs ??= new MemoryJobQueue<JobInput>({
+    concurrency: config.workerPoolSize,
+    maxPending: Math.max(config.maxQueueSize, 1) * 4,
+    ttlSeconds: config.taskResultTtlSeconds,
+    process: async (input, ctx) => {
+      const r = await converter.convert(input.bytes, input.request, {
+        signal: ctx.signal,
+        onProgress: (stage, progress) => ctx.progress(stage, progress * 100),
+      });
+      return { svg: r.svg, stats: r.stats };
+    },
+  });
+  const service: Service = {
+    config,
+    converter,
+    pool,
+    cache,
+    uploads,
+    jobs,
+    metrics,
+    state: { closing: false },
+  };
+  app.decorate('service', service);
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
+  });
+  const keys = config.apiKeyRequired ? new KeyChecker(config.apiKeys) : null;
+  const limiter = config.rateLimitPerHour > 0 ? new FixedWindowLimiter(config.rateLimitPerHour) : null;
+  app.addHook('onRequest', securityHook(keys, limiter));
+
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+      exposedHeaders: EXPOSED_HEADERS,
+      methods: ['GET', 'HEAD', 'POST', 'DELETE', 'OPTIONS'],
+    });
+  }
+  await app.register(multipart, { limits: { fileSize: config.maxUploadBytes, files: 1 } });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'image2svg',
+        version: SERVICE_VERSION,
+        description: `Raster images to SVG. Engine ${ENGINE_VERSION}. Every route is also served under /api.`,
+      },
+      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } } },
+      security: config.apiKeyRequired ? [{ apiKey: [] }] : [],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const webRoot = deps.webRoot === undefined ? DEFAULT_WEB_ROOT : deps.webRoot;
+  const hasWeb = webRoot !== null && existsSync(`${webRoot}/index.html`);
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: false, wildcard: true });
+  } else if (webRoot !== null) {
+    app.log.info(
+      { webRoot },
+      'web UI not built: GET / answers JSON only (run `npm run build:web` to serve the UI)',
+    );
+  }
+
+  for (const prefix of ['', '/api']) {
+    await app.register(
+      async (api) => {
+        api.setValidatorCompiler(validatorCompiler);
+        const hide = prefix !== '';
+        const serveIndex = hasWeb && prefix === '' ? prefersHtml : null;
+        await api.register(systemRoutes, { service, serveIndex, hide });
+        await api.register(convertRoutes, { service, hide });
+        await api.register(taskRoutes, { service, hide });
+        await api.register(uploadRoutes, { service, hide });
+      },
+      { prefix },
+    );
+  }
+
+  app.addHook('preClose', async () => {
+    service.state.closing = true;
+  });
+  app.addHook('onClose', async () => {
+    await service.jobs.close(true);
+    await pool.close();
+    await cache?.close();
+    await uploads.close();
+  });
+  return app;
+}
+
+/** True when the Accept header ranks text/html above JSON (a browser navigating to /). */
+export function prefersHtml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const html = accept.indexOf('text/html');
+  if (html < 0) return false;
+  const json = accept.indexOf('application/json');
+  return json < 0 || html < json;
+}

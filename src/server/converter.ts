@@ -1,0 +1,174 @@
+/**
+ * One conversion as every route does it: check the image from its header
+ * (format allowed, not a pixel bomb, within MAX_IMAGE_DIMENSION unless
+ * resize), look the result up in the cache, else run it on a worker thread
+ * and store it. Identical conversions running at the same time share one run.
+ */
+import { createHash } from 'node:crypto';
+import { ENGINE_VERSION } from '../engine/index.js';
+import { DecodeError, readImageHeader, type ImageHeader } from '../node/decode/index.js';
+import type { ResultCache } from './cache/types.js';
+import type { Config } from './config.js';
+import type { ConversionRequest } from './convert-params.js';
+import { ApiError, type ErrorCode } from './errors.js';
+import type { JobStats } from './jobs/types.js';
+import type { Metrics } from './metrics.js';
+import type { RunHooks, WorkerPool } from './pool/worker-pool.js';
+
+export interface ConversionResult {
+  svg: string;
+  stats: JobStats;
+  cached: boolean;
+}
+
+type Limits = Pick<
+  Config,
+  'allowedFormats' | 'maxImageDimension' | 'maxImagePixels' | 'timeoutSeconds' | 'cache'
+>;
+
+export interface ConverterDeps {
+  pool: WorkerPool;
+  cache: ResultCache | null;
+  config: Limits;
+  metrics: Metrics;
+}
+
+const DECODE_CODES: Readonly<Record<string, ErrorCode>> = {
+  UNSUPPORTED_FORMAT: 'UNSUPPORTED_FORMAT',
+  CORRUPT_IMAGE: 'CORRUPT_IMAGE',
+  IMAGE_TOO_LARGE: 'IMAGE_TOO_LARGE',
+  EMPTY_INPUT: 'EMPTY_FILE',
+};
+
+/** Cache value: one header line of stats, then the SVG (cheaper to split than JSON to parse on a hit). */
+function encodeEntry(svg: string, s: JobStats): string {
+  return `${s.paths} ${s.nodes} ${s.bytes} ${s.preset ?? '-'}\n${svg}`;
+}
+
+function decodeEntry(entry: string): { svg: string; stats: JobStats } {
+  const nl = entry.indexOf('\n');
+  const [paths, nodes, bytes, preset] = entry.slice(0, nl).split(' ');
+  return {
+    svg: entry.slice(nl + 1),
+    stats: { paths: +paths, nodes: +nodes, bytes: +bytes, preset: preset === '-' ? null : preset },
+  };
+}
+
+export class Converter {
+  readonly #deps: ConverterDeps;
+  readonly #inflight = new Map<string, Promise<ConversionResult>>();
+
+  constructor(deps: ConverterDeps) {
+    this.#deps = deps;
+  }
+
+  /** sha256 of the bytes, the normalised options and the engine version: a new engine never serves old output. */
+  cacheKey(bytes: Uint8Array, req: ConversionRequest): string {
+    const options = Object.fromEntries(Object.entries(req.options).sort(([a], [b]) => a.localeCompare(b)));
+    const { maxImageDimension, maxImagePixels } = this.#deps.config;
+    const params = JSON.stringify([options, req.resize, req.enhance, maxImageDimension, maxImagePixels]);
+    const image = createHash('sha256').update(bytes).digest('hex');
+    const digest = createHash('sha256').update(`${image}|${params}|${ENGINE_VERSION}`).digest('hex');
+    return `svg:${digest}`;
+  }
+
+  /** Refuses from the header alone: a format not allowed, a pixel bomb, or an oversized image without resize. */
+  async precheck(bytes: Uint8Array, resize: boolean): Promise<ImageHeader> {
+    if (bytes.length === 0) throw new ApiError('EMPTY_FILE');
+    let header: ImageHeader;
+    try {
+      header = await readImageHeader(bytes);
+    } catch (e) {
+      if (e instanceof DecodeError) throw new ApiError(DECODE_CODES[e.code] ?? 'CORRUPT_IMAGE', e.message);
+      throw e;
+    }
+    const { allowedFormats, maxImageDimension, maxImagePixels } = this.#deps.config;
+    if (!allowedFormats.has(header.format)) {
+      throw new ApiError(
+        'UNSUPPORTED_FORMAT',
+        `The file is a ${header.format.toUpperCase()} image; this server accepts ${[...allowedFormats].join(', ')} (ALLOWED_EXTENSIONS)`,
+      );
+    }
+    const { width, height } = header;
+    if (width * height > maxImagePixels) {
+      throw new ApiError(
+        'IMAGE_TOO_LARGE',
+        `The image declares ${width}x${height} = ${width * height} pixels; the limit is ${maxImagePixels} (MAX_IMAGE_PIXELS)`,
+      );
+    }
+    if (!resize && Math.max(width, height) > maxImageDimension) {
+      throw new ApiError(
+        'IMAGE_TOO_LARGE',
+        `The image is ${width}x${height}; the largest side accepted is ${maxImageDimension} px (MAX_IMAGE_DIMENSION). Send resize=true to downscale it`,
+      );
+    }
+    return header;
+  }
+
+  async #cached(key: string, req: ConversionRequest): Promise<ConversionResult | null> {
+    const { cache, metrics } = this.#deps;
+    if (!cache || !req.useCache) return null;
+    const entry = await cache.get(key);
+    if (entry === undefined) return null;
+    metrics.cacheHits.inc();
+    metrics.vectorizations.inc({ cached: 'true' });
+    return { ...decodeEntry(entry), cached: true };
+  }
+
+  /**
+   * Converts `bytes`. With `hooks.onChunk` (streaming) or `hooks.signal`
+   * (cancellable background job) the run is the caller's own; otherwise an
+   * identical run in flight is joined.
+   */
+  async convert(bytes: Uint8Array, req: ConversionRequest, hooks: RunHooks = {}): Promise<ConversionResult> {
+    const key = this.cacheKey(bytes, req);
+    const hit = await this.#cached(key, req);
+    if (hit) return hit;
+    await this.precheck(bytes, req.resize);
+    const shareable = !hooks.onChunk && !hooks.signal;
+    if (shareable) {
+      const running = this.#inflight.get(key);
+      if (running) return running;
+    }
+    const run = this.#run(key, bytes, req, hooks);
+    if (!shareable) return run;
+    this.#inflight.set(key, run);
+    try {
+      return await run;
+    } finally {
+      this.#inflight.delete(key);
+    }
+  }
+
+  async #run(
+    key: string,
+    bytes: Uint8Array,
+    req: ConversionRequest,
+    hooks: RunHooks,
+  ): Promise<ConversionResult> {
+    const { pool, cache, metrics, config } = this.#deps;
+    let started = 0;
+    const output = await pool.run(
+      {
+        bytes,
+        options: req.options,
+        limits: { maxSide: config.maxImageDimension, maxPixels: config.maxImagePixels, resize: req.resize },
+        enhance: req.enhance,
+        stream: hooks.onChunk !== undefined,
+      },
+      {
+        ...hooks,
+        onStart: () => {
+          started = performance.now();
+          hooks.onStart?.();
+        },
+      },
+    );
+    metrics.processingSeconds.observe((performance.now() - started) / 1000);
+    metrics.vectorizations.inc({ cached: 'false' });
+    const { paths, nodes, bytes: size, preset } = output.stats;
+    const stats: JobStats = { paths, nodes, bytes: size, preset };
+    if (cache && req.useCache) await cache.set(key, encodeEntry(output.svg, stats), config.cache.ttlSeconds);
+    return { svg: output.svg, stats, cached: false };
+  }
+}

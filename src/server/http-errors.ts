@@ -1,0 +1,63 @@
+/**
+ * Turns every failure into the JSON error body of errors.ts: our ApiErrors as
+ * they are, fastify's and @fastify/multipart's own errors mapped onto our
+ * codes, anything unexpected as INTERNAL (logged, message hidden).
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, ERRORS, errorBody, type ErrorCode } from './errors.js';
+
+const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
+  FST_REQ_FILE_TOO_LARGE: 'FILE_TOO_LARGE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'FILE_TOO_LARGE',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'MISSING_FILE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'MISSING_FILE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MISSING_FILE',
+  FST_FILES_LIMIT: 'INVALID_REQUEST',
+  FST_FIELDS_LIMIT: 'INVALID_REQUEST',
+  FST_PARTS_LIMIT: 'INVALID_REQUEST',
+  FST_PROTO_VIOLATION: 'INVALID_REQUEST',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'INVALID_REQUEST',
+  FST_ERR_VALIDATION: 'INVALID_REQUEST',
+};
+
+const MESSAGES: Readonly<Record<string, string>> = {
+  FST_INVALID_MULTIPART_CONTENT_TYPE:
+    'Send the image as multipart/form-data with the field "file" (e.g. curl -F file=@image.png)',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE:
+    'Send the image as multipart/form-data with the field "file" (e.g. curl -F file=@image.png)',
+};
+
+export function toApiError(error: unknown): ApiError | null {
+  if (error instanceof ApiError) return error;
+  const e = error as FastifyError;
+  const code = e?.code ? FASTIFY_CODES[e.code] : undefined;
+  if (code === 'FILE_TOO_LARGE' && e.code === 'FST_REQ_FILE_TOO_LARGE') {
+    return new ApiError(code, `${ERRORS.FILE_TOO_LARGE.message}; the upload was cut off`);
+  }
+  if (code) return new ApiError(code, MESSAGES[e.code] ?? e.message);
+  return null;
+}
+
+export async function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const api = toApiError(error);
+  if (api) {
+    if (api.status >= 500) request.log.warn({ code: api.code }, api.message);
+    return reply
+      .code(api.status)
+      .headers(api.headers)
+      .send(errorBody(api.status, api.code, api.message));
+  }
+  const status =
+    error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  if (status === 500) {
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send(errorBody(500, 'INTERNAL', 'Internal error; the server log has the details'));
+  }
+  return reply.code(status).send(errorBody(status, 'INVALID_REQUEST', error.message));
+}
+
+export async function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
+  return reply
+    .code(404)
+    .send(errorBody(404, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}; see /docs`));
+}

@@ -1,0 +1,55 @@
+/**
+ * Reads what a conversion route was sent: the image (multipart field `file`,
+ * or the assembled chunked upload named by `upload_id`) and the options
+ * (query string and form fields; a form field wins over the same query one).
+ * The file is read under @fastify/multipart's fileSize limit, so an upload
+ * over MAX_UPLOAD_SIZE is cut off with 413 while it streams in.
+ */
+import type { FastifyRequest } from 'fastify';
+import { parseConvertParams, toConversionRequest, type ConversionRequest } from './convert-params.js';
+import { ApiError } from './errors.js';
+import type { UploadStore } from './uploads/types.js';
+
+export interface ConversionInput {
+  bytes: Uint8Array;
+  request: ConversionRequest;
+}
+
+export interface MultipartContent {
+  fields: Record<string, string>;
+  files: Map<string, Buffer>;
+}
+
+/** Reads every part of a multipart body; `fileSize` caps each file. Non-multipart requests give no parts. */
+export async function readMultipart(req: FastifyRequest, fileSize: number): Promise<MultipartContent> {
+  const fields: Record<string, string> = {};
+  const files = new Map<string, Buffer>();
+  if (!req.isMultipart()) return { fields, files };
+  for await (const part of req.parts({ limits: { fileSize, files: 1, fields: 64, fieldSize: 65_536 } })) {
+    if (part.type === 'file') files.set(part.fieldname, await part.toBuffer());
+    else fields[part.fieldname] = String(part.value);
+  }
+  return { fields, files };
+}
+
+export async function readConversionInput(
+  req: FastifyRequest,
+  maxUploadBytes: number,
+  uploads: UploadStore,
+): Promise<ConversionInput> {
+  const { fields, files } = await readMultipart(req, maxUploadBytes);
+  for (const name of files.keys()) {
+    if (name !== 'file')
+      throw new ApiError('MISSING_FILE', `Unexpected file field "${name}"; send the image as "file"`);
+  }
+  const params = parseConvertParams({ ...(req.query as Record<string, unknown>), ...fields });
+  const request = toConversionRequest(params);
+  const file = files.get('file');
+  if (file) {
+    if (params.upload_id)
+      throw new ApiError('INVALID_REQUEST', 'Send either a file or an upload_id, not both');
+    return { bytes: new Uint8Array(file.buffer, file.byteOffset, file.length), request };
+  }
+  if (params.upload_id) return { bytes: await uploads.read(params.upload_id), request };
+  throw new ApiError('MISSING_FILE');
+}

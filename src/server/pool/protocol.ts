@@ -1,0 +1,29 @@
+/** Messages between the worker pool and its conversion workers. */
+import type { VectorizeOptions, VectorizeStats } from '../../engine/index.js';
+import type { DecodeLimits, ImageFormat } from '../../node/decode/index.js';
+import type { ErrorCode } from '../errors.js';
+
+export interface ConvertTask {
+  /** Encoded image bytes; transferred to the worker. */
+  bytes: Uint8Array;
+  options: VectorizeOptions;
+  limits: DecodeLimits;
+  /** Apply the light pre-filter of enhance.ts before tracing. */
+  enhance: boolean;
+  /** Send SVG chunks as the engine finishes them (streaming responses). */
+  stream: boolean;
+}
+
+export interface ConvertOutput {
+  svg: string;
+  stats: VectorizeStats;
+  format: ImageFormat;
+  resized: boolean;
+}
+
+export type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'progress'; stage: string; progress: number }
+  | { type: 'chunk'; text: string }
+  | { type: 'done'; output: ConvertOutput }
+  | { type: 'error'; code: ErrorCode; message: string };

@@ -1,0 +1,237 @@
+/**
+ * A fixed pool of conversion worker threads with a bounded wait queue.
+ * - A task that runs past the timeout, or whose signal aborts, has its
+ *   thread terminated (the only way to stop synchronous tracing) and a fresh
+ *   thread takes its place.
+ * - When every thread is busy and the queue is full, `run` fails at once
+ *   with BUSY and a Retry-After estimate instead of queueing without bound.
+ * Our own pool rather than piscina: each task streams chunk and progress
+ * messages back while it runs, and termination must be per task.
+ */
+import { Worker } from 'node:worker_threads';
+import { ApiError } from '../errors.js';
+import type { ConvertOutput, ConvertTask, WorkerReply } from './protocol.js';
+
+export interface RunHooks {
+  signal?: AbortSignal;
+  onProgress?: (stage: string, progress: number) => void;
+  onChunk?: (text: string) => void;
+  /** Called when a thread starts the task (it leaves the queue). */
+  onStart?: () => void;
+}
+
+export interface PoolOptions {
+  size: number;
+  maxQueue: number;
+  timeoutMs: number;
+  workerUrl?: URL;
+}
+
+export interface PoolStats {
+  size: number;
+  busy: number;
+  queued: number;
+  /** Threads terminated to stop a task (timeout or cancel) or lost to a crash. */
+  terminated: number;
+}
+
+interface Job {
+  task: ConvertTask;
+  hooks: RunHooks;
+  resolve: (out: ConvertOutput) => void;
+  reject: (e: unknown) => void;
+  onAbort?: () => void;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  job: Job | null;
+  timer: NodeJS.Timeout | null;
+}
+
+/**
+ * The compiled worker script. From dist/ it sits beside this module; when this
+ * module runs from src/ (vitest, tsx), the worker is taken from the dist/
+ * build of the same path, since worker threads run plain JavaScript.
+ */
+export function defaultWorkerUrl(): URL {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const i = here.lastIndexOf('/src/');
+    return new URL(
+      `${here.slice(0, i)}/dist/${here.slice(i + 5).replace(/worker-pool\.ts$/, 'convert-worker.js')}`,
+    );
+  }
+  return new URL('./convert-worker.js', here);
+}
+
+export class WorkerPool {
+  readonly #slots: Slot[] = [];
+  readonly #queue: Job[] = [];
+  readonly #options: Required<PoolOptions>;
+  #terminated = 0;
+  #closed = false;
+  /** Exponential moving average of task time (ms), for Retry-After. */
+  #avgMs = 1000;
+
+  constructor(options: PoolOptions) {
+    this.#options = { workerUrl: defaultWorkerUrl(), ...options };
+    for (let i = 0; i < options.size; i++) this.#slots.push(this.#spawn());
+  }
+
+  #spawn(): Slot {
+    const worker = new Worker(this.#options.workerUrl);
+    const slot: Slot = { worker, ready: false, job: null, timer: null };
+    worker.on('message', (m: WorkerReply) => this.#onMessage(slot, m));
+    worker.on('error', (e) =>
+      this.#replace(slot, new ApiError('INTERNAL', `Conversion worker crashed: ${e.message}`)),
+    );
+    worker.on('exit', () => {
+      if (!this.#closed && this.#slots.includes(slot)) {
+        this.#replace(slot, new ApiError('INTERNAL', 'Conversion worker exited unexpectedly'));
+      }
+    });
+    return slot;
+  }
+
+  #onMessage(slot: Slot, m: WorkerReply): void {
+    if (m.type === 'ready') {
+      slot.ready = true;
+      this.#pump();
+      return;
+    }
+    const job = slot.job;
+    if (!job) return;
+    if (m.type === 'progress') job.hooks.onProgress?.(m.stage, m.progress);
+    else if (m.type === 'chunk') job.hooks.onChunk?.(m.text);
+    else {
+      this.#finish(slot);
+      if (m.type === 'done') job.resolve(m.output);
+      else job.reject(new ApiError(m.code, m.message));
+      this.#pump();
+    }
+  }
+
+  #finish(slot: Slot): void {
+    const job = slot.job;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    slot.job = null;
+    if (job?.onAbort) job.hooks.signal?.removeEventListener('abort', job.onAbort);
+  }
+
+  /** Terminates the slot's thread (stopping its task with `reason`) and starts a fresh one. */
+  #replace(slot: Slot, reason: unknown): void {
+    const index = this.#slots.indexOf(slot);
+    if (index < 0) return;
+    const job = slot.job;
+    this.#finish(slot);
+    this.#terminated++;
+    void slot.worker.terminate();
+    if (this.#closed) this.#slots.splice(index, 1);
+    else this.#slots[index] = this.#spawn();
+    job?.reject(reason);
+  }
+
+  #pump(): void {
+    for (const slot of this.#slots) {
+      if (this.#queue.length === 0) return;
+      if (!slot.ready || slot.job) continue;
+      this.#dispatch(slot, this.#queue.shift()!);
+    }
+  }
+
+  #dispatch(slot: Slot, job: Job): void {
+    slot.job = job;
+    const started = performance.now();
+    const { resolve } = job;
+    job.resolve = (out) => {
+      this.#avgMs = 0.8 * this.#avgMs + 0.2 * (performance.now() - started);
+      resolve(out);
+    };
+    slot.timer = setTimeout(() => {
+      const seconds = this.#options.timeoutMs / 1000;
+      this.#replace(
+        slot,
+        new ApiError(
+          'TIMEOUT',
+          `The conversion took longer than ${seconds} s (VECTORIZATION_TIMEOUT) and was stopped`,
+        ),
+      );
+    }, this.#options.timeoutMs);
+    job.hooks.onStart?.();
+    const bytes = job.task.bytes.slice();
+    slot.worker.postMessage({ ...job.task, bytes }, [bytes.buffer]);
+  }
+
+  /** Runs a conversion on a worker thread. Rejects with ApiError BUSY, TIMEOUT, CANCELLED or the conversion's error. */
+  run(task: ConvertTask, hooks: RunHooks = {}): Promise<ConvertOutput> {
+    return new Promise<ConvertOutput>((resolve, reject) => {
+      if (this.#closed)
+        return reject(new ApiError('BUSY', 'The server is shutting down', { 'Retry-After': '5' }));
+      const { signal } = hooks;
+      if (signal?.aborted) return reject(new ApiError('CANCELLED'));
+      const idle = this.#slots.find((s) => s.ready && !s.job);
+      if (!idle && this.#queue.length >= this.#options.maxQueue) {
+        return reject(new ApiError('BUSY', undefined, { 'Retry-After': String(this.#retryAfter()) }));
+      }
+      const job: Job = { task, hooks, resolve, reject };
+      if (signal) {
+        job.onAbort = () => {
+          const queued = this.#queue.indexOf(job);
+          if (queued >= 0) {
+            this.#queue.splice(queued, 1);
+            reject(new ApiError('CANCELLED'));
+          } else {
+            const slot = this.#slots.find((s) => s.job === job);
+            if (slot) this.#replace(slot, new ApiError('CANCELLED'));
+          }
+        };
+        signal.addEventListener('abort', job.onAbort, { once: true });
+      }
+      if (idle) this.#dispatch(idle, job);
+      else this.#queue.push(job);
+    });
+  }
+
+  /** Seconds until a slot is likely free: queued work spread over the threads. */
+  #retryAfter(): number {
+    return Math.max(1, Math.ceil(((this.#queue.length + 1) * this.#avgMs) / this.#options.size / 1000));
+  }
+
+  stats(): PoolStats {
+    return {
+      size: this.#options.size,
+      busy: this.#slots.filter((s) => s.job).length,
+      queued: this.#queue.length,
+      terminated: this.#terminated,
+    };
+  }
+
+  /** True once every thread has loaded (readiness). */
+  ready(): boolean {
+    return this.#slots.length > 0 && this.#slots.every((s) => s.ready);
+  }
+
+  /** Resolves when no task is running or queued. */
+  async drain(): Promise<void> {
+    while (this.#queue.length > 0 || this.#slots.some((s) => s.job)) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Stops every thread; queued and running tasks fail with BUSY. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const job of this.#queue.splice(0)) job.reject(new ApiError('BUSY', 'The server is shutting down'));
+    const slots = this.#slots.splice(0);
+    await Promise.all(
+      slots.map((s) => {
+        s.job?.reject(new ApiError('BUSY', 'The server is shutting down'));
+        this.#finish(s);
+        return s.worker.terminate();
+      }),
+    );
+  }
+}

@@ -1,0 +1,159 @@
+/** POST /convert, /convert/streaming and /convert/background. */
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { convertParamsSchema, parseConvertParams } from '../convert-params.js';
+import type { ConversionResult } from '../converter.js';
+import { ApiError } from '../errors.js';
+import { readConversionInput, type ConversionInput } from '../input.js';
+import { apiPrefix, type Service } from '../service.js';
+import { documentedOnly, schemaOf } from '../validation.js';
+
+/** Every SVG answer: nosniff, and a CSP so an SVG opened directly can run nothing even if it tried. */
+export const SVG_SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+};
+
+const querystring = schemaOf(convertParamsSchema, (data) => {
+  parseConvertParams(data as Record<string, unknown>);
+  return data;
+});
+
+const body = documentedOnly({
+  type: 'object',
+  properties: {
+    file: { type: 'string', format: 'binary', description: 'The image (PNG, JPEG, GIF, BMP, TIFF or WebP)' },
+    ...(querystring.properties as object),
+  },
+});
+
+const taskAccepted = schemaOf(
+  z.object({ task_id: z.string(), status: z.literal('pending'), status_url: z.string() }),
+);
+
+function routeSchema(summary: string, description: string, extra: Record<string, unknown> = {}) {
+  return { summary, description, consumes: ['multipart/form-data'], querystring, body, ...extra };
+}
+
+function svgHeaders(result: ConversionResult, t0: number): Record<string, string> {
+  const h: Record<string, string> = {
+    ...SVG_SECURITY_HEADERS,
+    'X-Cache': result.cached ? 'HIT' : 'MISS',
+    'X-Processing-Time': ((performance.now() - t0) / 1000).toFixed(4),
+    'X-Paths': String(result.stats.paths),
+    'X-Nodes': String(result.stats.nodes),
+    'X-Svg-Bytes': String(result.stats.bytes),
+  };
+  if (result.stats.preset) h['X-Preset'] = result.stats.preset;
+  return h;
+}
+
+export async function convertRoutes(
+  app: FastifyInstance,
+  opts: { service: Service; hide: boolean },
+): Promise<void> {
+  const { service, hide } = opts;
+  const { config, converter, uploads, metrics, jobs } = service;
+
+  const input = async (req: FastifyRequest) => {
+    const got = await readConversionInput(req, config.maxUploadBytes, uploads);
+    metrics.uploads.inc();
+    return got;
+  };
+
+  app.post(
+    '/convert',
+    {
+      schema: routeSchema(
+        'Convert an image to SVG',
+        'Answers image/svg+xml with X-Cache, X-Processing-Time, X-Paths, X-Nodes, X-Svg-Bytes and X-Preset.',
+        { hide },
+      ),
+    },
+    async (req, reply) => {
+      const t0 = performance.now();
+      const { bytes, request } = await input(req);
+      const result = await converter.convert(bytes, request);
+      return reply.headers(svgHeaders(result, t0)).type('image/svg+xml; charset=utf-8').send(result.svg);
+    },
+  );
+
+  app.post(
+    '/convert/streaming',
+    {
+      schema: routeSchema(
+        'Convert, streaming the SVG as the engine finishes it',
+        'The header first, then each <path> as it is traced (chunked transfer). 503 when STREAMING_ENABLED=false.',
+        { hide },
+      ),
+    },
+    async (req, reply) => streamConversion(req, reply, service, input),
+  );
+
+  app.post(
+    '/convert/background',
+    {
+      schema: routeSchema(
+        'Queue a conversion',
+        'Answers 202 with the task id; poll status_url or its /events.',
+        {
+          hide,
+          response: { 202: taskAccepted },
+        },
+      ),
+    },
+    async (req, reply) => {
+      if (!config.backgroundEnabled) throw new ApiError('BACKGROUND_DISABLED');
+      const { bytes, request } = await input(req);
+      await converter.precheck(bytes, request.resize);
+      const { record } = await jobs.submit(converter.cacheKey(bytes, request), { bytes, request });
+      return reply.code(202).send({
+        task_id: record.task_id,
+        status: 'pending',
+        status_url: `${apiPrefix(req.url)}/tasks/${record.task_id}`,
+      });
+    },
+  );
+}
+
+async function streamConversion(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  service: Service,
+  input: (req: FastifyRequest) => Promise<ConversionInput>,
+): Promise<FastifyReply> {
+  if (!service.config.streamingEnabled) throw new ApiError('STREAMING_DISABLED');
+  const t0 = performance.now();
+  const { bytes, request } = await input(req);
+  const stream = new PassThrough();
+  const abort = new AbortController();
+  // A client that leaves stops its conversion: the worker thread is terminated.
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) abort.abort();
+  });
+  let firstChunk!: () => void;
+  const started = new Promise<'chunk'>((resolve) => (firstChunk = () => resolve('chunk')));
+  const run = service.converter.convert(bytes, request, {
+    signal: abort.signal,
+    onChunk: (text) => {
+      stream.write(text);
+      firstChunk();
+    },
+  });
+  const first = await Promise.race([started, run]);
+  if (first !== 'chunk') {
+    return reply.headers(svgHeaders(first, t0)).type('image/svg+xml; charset=utf-8').send(first.svg);
+  }
+  run.then(
+    () => stream.end(),
+    (e: unknown) => {
+      req.log.warn({ err: e }, 'streamed conversion failed after the first bytes');
+      stream.destroy(e instanceof Error ? e : new Error(String(e)));
+    },
+  );
+  return reply
+    .headers({ ...SVG_SECURITY_HEADERS, 'X-Cache': 'MISS', 'X-Accel-Buffering': 'no' })
+    .type('image/svg+xml; charset=utf-8')
+    .send(stream);
+}

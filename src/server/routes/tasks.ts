@@ -1,0 +1,103 @@
+/** Background task status, result, server-sent progress events and cancellation. */
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ApiError } from '../errors.js';
+import { FINAL_STATUSES, type JobRecord } from '../jobs/types.js';
+import { apiPrefix, type Service } from '../service.js';
+import { schemaOf } from '../validation.js';
+import { SVG_SECURITY_HEADERS } from './convert.js';
+
+const params = schemaOf(z.object({ id: z.string().min(1).max(128) }));
+
+/** The status document: the job record plus the URL of its result once there is one. */
+function statusJson(record: JobRecord, prefix: string): JobRecord & { result_url?: string } {
+  return record.status === 'completed'
+    ? { ...record, result_url: `${prefix}/tasks/${record.task_id}/result` }
+    : record;
+}
+
+export async function taskRoutes(
+  app: FastifyInstance,
+  opts: { service: Service; hide: boolean },
+): Promise<void> {
+  const { jobs } = opts.service;
+  const hide = opts.hide;
+
+  app.get<{ Params: { id: string } }>(
+    '/tasks/:id',
+    {
+      schema: { hide, params, summary: 'Status and progress (0-100, never decreasing) of a background task' },
+    },
+    async (req) => statusJson(await jobs.get(req.params.id), apiPrefix(req.url)),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/tasks/:id/result',
+    {
+      schema: {
+        hide,
+        params,
+        summary: 'The SVG of a completed task',
+        description:
+          '202 with the status while pending or processing; 410 when expired or cancelled; 422/500 when failed.',
+      },
+    },
+    async (req, reply) => {
+      try {
+        const svg = await jobs.result(req.params.id);
+        return reply.headers(SVG_SECURITY_HEADERS).type('image/svg+xml; charset=utf-8').send(svg);
+      } catch (e) {
+        if (!(e instanceof ApiError) || e.code !== 'TASK_NOT_READY') throw e;
+        const record = await jobs.get(req.params.id);
+        return reply
+          .code(202)
+          .header('Retry-After', '1')
+          .send(statusJson(record, apiPrefix(req.url)));
+      }
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/tasks/:id/events',
+    {
+      schema: {
+        hide,
+        params,
+        summary: 'Server-sent events: "progress" events, then one "completed", "failed" or "cancelled"',
+      },
+    },
+    async (req, reply) => {
+      const prefix = apiPrefix(req.url);
+      const stream = new PassThrough();
+      const send = (event: string, data: unknown) =>
+        stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      let unsubscribe = () => {};
+      let ended = false;
+      const onRecord = (r: JobRecord) => {
+        if (ended) return;
+        if (FINAL_STATUSES.has(r.status)) {
+          ended = true;
+          send(r.status, statusJson(r, prefix));
+          unsubscribe();
+          stream.end();
+        } else {
+          send('progress', { status: r.status, progress: r.progress, stage: r.stage ?? null });
+        }
+      };
+      unsubscribe = jobs.subscribe(req.params.id, onRecord);
+      onRecord(await jobs.get(req.params.id));
+      reply.raw.on('close', () => unsubscribe());
+      return reply
+        .headers({ 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' })
+        .type('text/event-stream; charset=utf-8')
+        .send(stream);
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/tasks/:id',
+    { schema: { hide, params, summary: 'Cancel a task (its conversion is stopped); answers its status' } },
+    async (req) => statusJson(await jobs.cancel(req.params.id), apiPrefix(req.url)),
+  );
+}

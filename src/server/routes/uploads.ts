@@ -1,0 +1,119 @@
+/** Chunked uploads: send chunks in any order, ask which are in, assemble, then convert by upload_id. */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { sniffFormat } from '../../node/decode/index.js';
+import { ApiError } from '../errors.js';
+import { readMultipart } from '../input.js';
+import type { Service } from '../service.js';
+import { UPLOAD_ID_PATTERN } from '../uploads/types.js';
+import { documentedOnly, schemaOf } from '../validation.js';
+
+const uploadId = z
+  .string()
+  .regex(UPLOAD_ID_PATTERN, 'upload_id must be 1-64 characters from A-Z a-z 0-9 _ -');
+
+const chunkFields = z.object({
+  upload_id: uploadId,
+  chunk_number: z.coerce.number().int().min(0),
+  total_chunks: z.coerce.number().int().min(1).max(1_000_000),
+});
+
+const params = schemaOf(z.object({ upload_id: uploadId }));
+
+const chunkBody = documentedOnly({
+  type: 'object',
+  required: ['chunk', 'chunk_number', 'total_chunks', 'upload_id'],
+  properties: {
+    chunk: { type: 'string', format: 'binary', description: 'The chunk bytes (at most CHUNK_SIZE)' },
+    chunk_number: { type: 'integer', minimum: 0, description: '0-based index of this chunk' },
+    total_chunks: { type: 'integer', minimum: 1 },
+    upload_id: { type: 'string', pattern: UPLOAD_ID_PATTERN.source, description: 'Chosen by the client' },
+  },
+});
+
+export async function uploadRoutes(
+  app: FastifyInstance,
+  opts: { service: Service; hide: boolean },
+): Promise<void> {
+  const { config, uploads } = opts.service;
+  const hide = opts.hide;
+
+  app.post(
+    '/upload/chunked',
+    {
+      schema: {
+        hide,
+        consumes: ['multipart/form-data'],
+        body: chunkBody,
+        summary: 'Send one chunk of an upload',
+        description: 'Idempotent for the same bytes; 409 for different bytes at an accepted index.',
+      },
+    },
+    async (req) => {
+      let content;
+      try {
+        content = await readMultipart(req, config.chunkBytes);
+      } catch (e) {
+        if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+          throw new ApiError(
+            'CHUNK_TOO_LARGE',
+            `A chunk may be at most ${config.chunkBytes} bytes (CHUNK_SIZE)`,
+          );
+        }
+        throw e;
+      }
+      const chunk = content.files.get('chunk');
+      if (!chunk) throw new ApiError('MISSING_FILE', 'Send the chunk bytes as multipart file field "chunk"');
+      const parsed = chunkFields.safeParse({ ...(req.query as object), ...content.fields });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new ApiError('INVALID_REQUEST', `"${issue.path.join('.')}": ${issue.message}`);
+      }
+      const { upload_id, chunk_number, total_chunks } = parsed.data;
+      return uploads.putChunk(upload_id, chunk_number, total_chunks, chunk);
+    },
+  );
+
+  app.get<{ Params: { upload_id: string } }>(
+    '/upload/chunked/:upload_id',
+    { schema: { hide, params, summary: 'Which chunks of an upload have arrived' } },
+    async (req) => uploads.status(req.params.upload_id),
+  );
+
+  app.post<{ Params: { upload_id: string } }>(
+    '/upload/chunked/:upload_id/complete',
+    {
+      schema: {
+        hide,
+        params,
+        summary: 'Assemble the chunks; then convert with upload_id',
+        description:
+          '400 UPLOAD_INCOMPLETE naming the missing chunks; 415 when the file is not an accepted image.',
+      },
+    },
+    async (req) => {
+      const bytes = await uploads.assemble(req.params.upload_id);
+      const format = sniffFormat(bytes);
+      if (!format || !config.allowedFormats.has(format)) {
+        await uploads.delete(req.params.upload_id);
+        throw new ApiError(
+          'UNSUPPORTED_FORMAT',
+          format
+            ? `The upload is a ${format.toUpperCase()} image; this server accepts ${[...config.allowedFormats].join(', ')}`
+            : 'The assembled upload is not a PNG, JPEG, GIF, BMP, TIFF or WebP image',
+        );
+      }
+      return { upload_id: req.params.upload_id, size: bytes.length, format };
+    },
+  );
+
+  app.delete<{ Params: { upload_id: string } }>(
+    '/upload/chunked/:upload_id',
+    { schema: { hide, params, summary: 'Discard an upload and free its storage' } },
+    async (req, reply) => {
+      await uploads.status(req.params.upload_id);
+      await uploads.delete(req.params.upload_id);
+      return reply.code(204).send();
+    },
+  );
+}

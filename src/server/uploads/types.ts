@@ -1,0 +1,35 @@
+/**
+ * Chunked uploads: chunks arrive in any order, the same chunk twice is
+ * idempotent, a different body for an accepted chunk is a conflict, and an
+ * upload left unfinished expires and its storage is freed. The memory store
+ * is the embedded default; a Redis store (a later issue) implements the same
+ * interface and passes test/server/upload-store-conformance.ts.
+ *
+ * Failures are thrown as ApiError with codes NOT_FOUND, UPLOAD_EXPIRED,
+ * CHUNK_CONFLICT, CHUNK_OUT_OF_RANGE, UPLOAD_INCOMPLETE and FILE_TOO_LARGE.
+ */
+export interface UploadStatus {
+  upload_id: string;
+  /** Chunk numbers received, ascending. */
+  received: number[];
+  total_chunks: number;
+  /** True when every chunk is in. */
+  complete: boolean;
+}
+
+export interface UploadStore {
+  putChunk(uploadId: string, index: number, totalChunks: number, bytes: Uint8Array): Promise<UploadStatus>;
+  status(uploadId: string): Promise<UploadStatus>;
+  /** Joins the chunks into one file (kept until the upload expires) and returns it. */
+  assemble(uploadId: string): Promise<Uint8Array>;
+  /** The assembled file; UPLOAD_INCOMPLETE when it was not assembled yet. */
+  read(uploadId: string): Promise<Uint8Array>;
+  delete(uploadId: string): Promise<void>;
+  /** Frees expired uploads now; returns how many. Also runs on a timer. */
+  sweep(): Promise<number>;
+  /** Bytes held, for tests and metrics. */
+  bytesHeld(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const UPLOAD_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

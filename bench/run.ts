@@ -6,6 +6,7 @@
  *   --set NAME       only this set (repeatable, or comma-separated)
  *   --tool NAME      only this tool (repeatable, or comma-separated)
  *   --no-memory      skip the 8192² memory probes
+ *   --memory         run the memory probes even with --quick
  *   --write-docs     regenerate the tables in docs/BENCHMARKS.md and docs/fidelity-vs-bytes.svg
  */
 import { writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     set: { type: 'string', multiple: true },
     tool: { type: 'string', multiple: true },
     'no-memory': { type: 'boolean', default: false },
+    memory: { type: 'boolean', default: false },
     'write-docs': { type: 'boolean', default: false },
   },
 });
@@ -64,7 +66,8 @@ for (const spec of specs) {
   }
 }
 
-const memory: MemoryResult[] = quick || values['no-memory'] ? [] : await measureMemory();
+const runMemory = (!quick || values.memory) && !values['no-memory'];
+const memory: MemoryResult[] = runMemory ? await measureMemory() : [];
 const summaries = summarize(results);
 const cpu = cpus();
 const info: RunInfo = {

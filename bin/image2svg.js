@@ -1,5 +1,10 @@
 #!/usr/bin/env node
 // The CLI runs the compiled code in dist/ (built by `npm run build`).
+// A closed pipe (`image2svg ... | head`) ends the output quietly.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 let cli;
 try {
   cli = await import('../dist/cli/main.js');

@@ -56,6 +56,7 @@ const FLAGS: Readonly<Record<keyof VectorizeOptions, string>> = {
 /** Adds every engine option to `cmd` as a flag. */
 export function addEngineFlags(cmd: Command): Command {
   return cmd
+    .optionsGroup('Tracing (engine options; defaults come from the preset):')
     .addOption(
       new Option('--preset <name>', 'named preset; explicit flags override it').choices(PRESET_NAMES),
     )

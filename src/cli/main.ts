@@ -23,6 +23,18 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .description('Raster images to clean, compact, faithful SVG.')
     .version(`image2svg ${packageVersion()} (engine ${ENGINE_VERSION})`, '-V, --version')
     .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ image2svg convert logo.png -o logo.svg
+  $ image2svg convert "scans/*.jpg" --out-dir svg --threshold adaptive
+  $ cat photo.png | image2svg convert - --preset photo > photo.svg
+  $ image2svg info image.bmp
+
+Run image2svg convert --help for every option. Exit codes: 0 ok, 1 some file
+failed, 2 usage error.`,
+    )
     .exitOverride();
   for (const cmd of [convertCommand(setExitCode), infoCommand(setExitCode)]) {
     program.addCommand(cmd.exitOverride().showHelpAfterError('(add --help for usage)'));

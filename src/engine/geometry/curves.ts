@@ -1,0 +1,147 @@
+/**
+ * Curves: the vector form both tracers hand to the path-data writer.
+ *
+ * Layout (one flat command stream, earcut/flatbush style):
+ * - `cmds: Uint8Array`, one byte per command: `MOVE`, `LINE`, `CUBIC`, `CLOSE`.
+ * - `pts: Float64Array`, x,y pairs in absolute pixel coordinates, consumed in
+ *   command order: `MOVE` 1 point, `LINE` 1 point (the end), `CUBIC` 3 points
+ *   (first control, second control, end), `CLOSE` none.
+ *
+ * A subpath is `MOVE (LINE | CUBIC)* CLOSE`; `CLOSE` returns to the `MOVE`
+ * point, so a last segment that ends there may be left out.
+ *
+ * A `Chain` is an open fitted curve with fixed ends, the unit the colour
+ * tracer shares between two regions (once forward, once reversed):
+ * - `kinds: Uint8Array`, `LINE` or `CUBIC` per segment;
+ * - `pts: Float64Array`, the start point, then each segment's points as above.
+ */
+
+export const MOVE = 0;
+export const LINE = 1;
+export const CUBIC = 2;
+export const CLOSE = 3;
+
+/** Points (x,y pairs) each command consumes, indexed by command byte. */
+export const POINTS_PER_COMMAND: readonly number[] = [1, 1, 3, 0];
+
+export interface Curves {
+  readonly cmds: Uint8Array;
+  readonly pts: Float64Array;
+}
+
+export interface Chain {
+  readonly kinds: Uint8Array;
+  readonly pts: Float64Array;
+}
+
+/** Grows typed arrays by doubling so that building a path allocates O(log n) times. */
+class Growable {
+  cmds = new Uint8Array(64);
+  pts = new Float64Array(256);
+  nc = 0;
+  np = 0;
+
+  protected cmd(c: number): void {
+    if (this.nc === this.cmds.length) {
+      const next = new Uint8Array(this.cmds.length * 2);
+      next.set(this.cmds);
+      this.cmds = next;
+    }
+    this.cmds[this.nc++] = c;
+  }
+
+  protected pt(x: number, y: number): void {
+    if (this.np + 2 > this.pts.length) {
+      const next = new Float64Array(this.pts.length * 2);
+      next.set(this.pts);
+      this.pts = next;
+    }
+    this.pts[this.np++] = x;
+    this.pts[this.np++] = y;
+  }
+}
+
+/** Builds a `Curves` command stream. */
+export class CurveBuilder extends Growable {
+  moveTo(x: number, y: number): void {
+    this.cmd(MOVE);
+    this.pt(x, y);
+  }
+
+  lineTo(x: number, y: number): void {
+    this.cmd(LINE);
+    this.pt(x, y);
+  }
+
+  cubicTo(x1: number, y1: number, x2: number, y2: number, x: number, y: number): void {
+    this.cmd(CUBIC);
+    this.pt(x1, y1);
+    this.pt(x2, y2);
+    this.pt(x, y);
+  }
+
+  close(): void {
+    this.cmd(CLOSE);
+  }
+
+  /**
+   * Appends the segments of `chain` (not its start point: the current point
+   * must already be there). `reversed` walks it from its end to its start.
+   */
+  appendChain(chain: Chain, reversed = false): void {
+    const { kinds, pts } = chain;
+    if (!reversed) {
+      let p = 2;
+      for (let i = 0; i < kinds.length; i++) {
+        if (kinds[i] === LINE) {
+          this.lineTo(pts[p], pts[p + 1]);
+          p += 2;
+        } else {
+          this.cubicTo(pts[p], pts[p + 1], pts[p + 2], pts[p + 3], pts[p + 4], pts[p + 5]);
+          p += 6;
+        }
+      }
+      return;
+    }
+    // Offset of each segment's start point, then walk backwards.
+    const starts = new Int32Array(kinds.length);
+    let p = 0;
+    for (let i = 0; i < kinds.length; i++) {
+      starts[i] = p;
+      p += kinds[i] === LINE ? 2 : 6;
+    }
+    for (let i = kinds.length - 1; i >= 0; i--) {
+      const s = starts[i];
+      if (kinds[i] === LINE) this.lineTo(pts[s], pts[s + 1]);
+      else this.cubicTo(pts[s + 4], pts[s + 5], pts[s + 2], pts[s + 3], pts[s], pts[s + 1]);
+    }
+  }
+
+  finish(): Curves {
+    return { cmds: this.cmds.slice(0, this.nc), pts: this.pts.slice(0, this.np) };
+  }
+}
+
+/** Builds a `Chain`: the start point first, then segments. */
+export class ChainBuilder extends Growable {
+  constructor(x: number, y: number) {
+    super();
+    this.pt(x, y);
+  }
+
+  lineTo(x: number, y: number): void {
+    this.cmd(LINE);
+    this.pt(x, y);
+  }
+
+  cubicTo(x1: number, y1: number, x2: number, y2: number, x: number, y: number): void {
+    this.cmd(CUBIC);
+    this.pt(x1, y1);
+    this.pt(x2, y2);
+    this.pt(x, y);
+  }
+
+  finish(): Chain {
+    return { kinds: this.cmds.slice(0, this.nc), pts: this.pts.slice(0, this.np) };
+  }
+}

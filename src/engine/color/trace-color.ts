@@ -1,10 +1,79 @@
+/**
+ * Colour and grayscale tracer. Stages, each a pure function in its own file:
+ * colour space (grey copy in grayscale mode) -> histogram and palette
+ * (OKLab k-means++) -> indexing -> anti-aliased blends to a neighbour ->
+ * regions -> speckle merge -> boundary graph -> one fit per chain -> layers,
+ * one `<path>` per colour, yielded in paint order as each is finished.
+ */
 import type { ResolvedOptions } from '../options.js';
 import type { Raster, TraceEvent } from '../types.js';
+import { reassignBlends } from './antialias.js';
+import { extractChains } from './boundary-graph.js';
+import { fitChains } from './fit-chains.js';
+import { greyRaster } from './grey-raster.js';
+import { buildHistogram } from './histogram.js';
+import { indexPixels } from './index-pixels.js';
+import { paintLayers } from './paint-layers.js';
+import { choosePalette, greyPalette, paletteFromRgb, type Palette } from './palette.js';
+import { labelRegions } from './regions.js';
+import { mergeSpeckles } from './speckle.js';
 
-/** Colour and grayscale tracer: to be implemented (issue 3). */
+/** Rounds of speckle merging; each round lets merged specks that are still small merge again. */
+const SPECKLE_ROUNDS = 4;
+
+function opaqueCopy(raster: Raster): Raster {
+  const data = raster.data.slice();
+  for (let p = 3; p < data.length; p += 4) data[p] = 255;
+  return { width: raster.width, height: raster.height, data };
+}
+
+/** Douglas-Peucker tolerance in pixels: the curve tolerance, tightened by `detail` (0.5 leaves it as is). */
+export function fitTolerance(options: ResolvedOptions): number {
+  return options.curveTolerance * (1.5 - options.detail);
+}
+
 export function* traceColor(
-  _raster: Raster,
-  _options: ResolvedOptions,
+  raster: Raster,
+  options: ResolvedOptions,
 ): Generator<TraceEvent, void, undefined> {
-  throw new Error('colour tracer not implemented yet');
+  const { width: w, height: h } = raster;
+  const grayscale = options.mode === 'grayscale';
+  yield { kind: 'stage', stage: 'colour space', progress: 0.01 };
+  let src = options.transparentAsBackground ? raster : opaqueCopy(raster);
+  if (grayscale) src = greyRaster(src);
+
+  yield { kind: 'stage', stage: 'palette', progress: 0.08 };
+  let palette: Palette;
+  if (options.palette) palette = grayscale ? greyPalette(options.palette) : paletteFromRgb(options.palette);
+  else palette = choosePalette(buildHistogram(src), { colors: options.colors, detail: options.detail });
+
+  yield { kind: 'stage', stage: 'index', progress: 0.2 };
+  const index = reassignBlends(indexPixels(src, palette), w, h, palette);
+
+  yield { kind: 'stage', stage: 'regions', progress: 0.3 };
+  let regions = labelRegions(index, w, h);
+  for (let round = 0; round < SPECKLE_ROUNDS && options.speckle > 1; round++) {
+    const merged = mergeSpeckles(index, regions, w, h, palette, options.speckle);
+    if (!merged) break;
+    regions = labelRegions(merged, w, h);
+    index.set(merged);
+  }
+
+  yield { kind: 'stage', stage: 'boundaries', progress: 0.45 };
+  const chains = extractChains(regions.labels, w, h);
+
+  yield { kind: 'stage', stage: 'fit', progress: 0.55 };
+  const fit = fitChains(chains, {
+    epsilon: fitTolerance(options),
+    cornerDeg: options.cornerThreshold,
+    precision: options.precision,
+  });
+
+  yield { kind: 'stage', stage: 'layers', progress: 0.75 };
+  yield* paintLayers(regions, chains, fit, palette, {
+    layering: options.layering,
+    precision: options.precision,
+    progressFrom: 0.75,
+    progressTo: 1,
+  });
 }

@@ -1,0 +1,151 @@
+/**
+ * Writes rings of fitted chains as compact SVG path data: relative commands,
+ * `h`/`v` for axis-parallel lines, `t` where a curve's control point is the
+ * mirror of the previous one, repeated command letters left out, no
+ * separator before a minus sign or a second decimal point, and `z` in place
+ * of a final straight line. Coordinates are already integers in output
+ * units, so relative steps are exact and a chain reads the same from either
+ * side.
+ */
+import type { FittedChains } from './fit-chains.js';
+import type { Ring } from './layer-outline.js';
+import { SEG_QUAD } from './smooth-curve.js';
+
+export interface PathData {
+  readonly d: string;
+  readonly nodes: number;
+  readonly subpaths: number;
+}
+
+/** Formats an integer count of 10^-precision units as a short decimal ("-.5", "12", "3.25"). */
+export function formatUnits(v: number, precision: number): string {
+  if (precision === 0 || v === 0) return String(v);
+  const neg = v < 0;
+  const a = neg ? -v : v;
+  const scale = 10 ** precision;
+  const int = Math.floor(a / scale);
+  let frac = String(a - int * scale).padStart(precision, '0');
+  let e = frac.length;
+  while (e > 0 && frac[e - 1] === '0') e--;
+  frac = frac.slice(0, e);
+  const body = frac ? `${int === 0 ? '' : int}.${frac}` : String(int);
+  return neg ? `-${body}` : body;
+}
+
+class PathBuilder {
+  private parts: string[] = [];
+  private lastCmd = '';
+  private lastNumHasDot = false;
+  private afterCmd = false;
+
+  constructor(private readonly precision: number) {}
+
+  cmd(c: string): void {
+    if (c === this.lastCmd && c !== 'm' && c !== 'z') {
+      this.afterCmd = false;
+      return;
+    }
+    this.parts.push(c);
+    this.lastCmd = c;
+    this.afterCmd = true;
+  }
+
+  num(v: number): void {
+    const s = formatUnits(v, this.precision);
+    if (!this.afterCmd && s[0] !== '-' && !(s[0] === '.' && this.lastNumHasDot)) this.parts.push(' ');
+    this.parts.push(s);
+    this.lastNumHasDot = s.includes('.');
+    this.afterCmd = false;
+  }
+
+  toString(): string {
+    return this.parts.join('');
+  }
+}
+
+export function writeRings(fit: FittedChains, rings: readonly Ring[], precision: number): PathData {
+  const b = new PathBuilder(precision);
+  const { startX, startY, from, types, coords } = fit;
+  let nodes = 0;
+  let subpaths = 0;
+  let px = 0;
+  let py = 0;
+  for (const ring of rings) {
+    // The ring's segments, oriented, as flat [type, cx, cy, ex, ey] records.
+    const seg: number[] = [];
+    let sx = 0;
+    let sy = 0;
+    for (let r = 0; r < ring.chains.length; r++) {
+      const c = ring.chains[r];
+      const lo = from[c];
+      const hi = from[c + 1];
+      if (!ring.reversed[r]) {
+        if (r === 0) [sx, sy] = [startX[c], startY[c]];
+        for (let k = lo; k < hi; k++)
+          seg.push(types[k], coords[k * 4], coords[k * 4 + 1], coords[k * 4 + 2], coords[k * 4 + 3]);
+      } else {
+        if (r === 0)
+          [sx, sy] = hi > lo ? [coords[(hi - 1) * 4 + 2], coords[(hi - 1) * 4 + 3]] : [startX[c], startY[c]];
+        for (let k = hi - 1; k >= lo; k--) {
+          const ex = k > lo ? coords[(k - 1) * 4 + 2] : startX[c];
+          const ey = k > lo ? coords[(k - 1) * 4 + 3] : startY[c];
+          seg.push(types[k], coords[k * 4], coords[k * 4 + 1], ex, ey);
+        }
+      }
+    }
+    const count = seg.length / 5;
+    if (count < 2) continue;
+    subpaths++;
+    b.cmd('m');
+    b.num(sx - px);
+    b.num(sy - py);
+    nodes++;
+    let cx = sx;
+    let cy = sy;
+    let prevQuad = false;
+    let pcx = 0;
+    let pcy = 0;
+    for (let k = 0; k < count; k++) {
+      const t = seg[k * 5];
+      const kx = seg[k * 5 + 1];
+      const ky = seg[k * 5 + 2];
+      const ex = seg[k * 5 + 3];
+      const ey = seg[k * 5 + 4];
+      nodes++;
+      if (t === SEG_QUAD) {
+        if (prevQuad && kx === 2 * cx - pcx && ky === 2 * cy - pcy) b.cmd('t');
+        else {
+          b.cmd('q');
+          b.num(kx - cx);
+          b.num(ky - cy);
+        }
+        b.num(ex - cx);
+        b.num(ey - cy);
+        prevQuad = true;
+        pcx = kx;
+        pcy = ky;
+      } else if (k === count - 1) {
+        break;
+      } else {
+        if (ex === cx) {
+          b.cmd('v');
+          b.num(ey - cy);
+        } else if (ey === cy) {
+          b.cmd('h');
+          b.num(ex - cx);
+        } else {
+          b.cmd('l');
+          b.num(ex - cx);
+          b.num(ey - cy);
+        }
+        prevQuad = false;
+      }
+      cx = ex;
+      cy = ey;
+    }
+    b.cmd('z');
+    px = sx;
+    py = sy;
+  }
+  return { d: b.toString(), nodes, subpaths };
+}

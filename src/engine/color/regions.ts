@@ -1,0 +1,98 @@
+/**
+ * Connected regions of equal palette index, 4-connected (two pixels touching
+ * only at a corner are not connected, which keeps every region's outline a
+ * set of simple rings). Two-pass labelling with union-find over provisional
+ * labels (Rosenfeld and Pfaltz, "Sequential Operations in Digital Picture
+ * Processing", 1966); final labels are numbered in scan order of each
+ * region's first pixel, so they are deterministic.
+ */
+import { TRANSPARENT, type IndexMap } from './index-pixels.js';
+
+export interface Regions {
+  readonly count: number;
+  /** Region per pixel, row-major; -1 for transparent pixels. */
+  readonly labels: Int32Array;
+  /** Palette index per region. */
+  readonly color: Int32Array;
+  /** Pixels per region. */
+  readonly area: Int32Array;
+  /** Bounding box per region, inclusive pixel coordinates. */
+  readonly minX: Int32Array;
+  readonly minY: Int32Array;
+  readonly maxX: Int32Array;
+  readonly maxY: Int32Array;
+}
+
+function find(parent: Int32Array, a: number): number {
+  while (parent[a] !== a) {
+    parent[a] = parent[parent[a]];
+    a = parent[a];
+  }
+  return a;
+}
+
+export function labelRegions(index: IndexMap, width: number, height: number): Regions {
+  const n = width * height;
+  const labels = new Int32Array(n);
+  let parent = new Int32Array(Math.max(16, n >> 6));
+  let next = 0;
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      const k = index[i];
+      if (k === TRANSPARENT) {
+        labels[i] = -1;
+        continue;
+      }
+      let l = -1;
+      if (x > 0 && index[i - 1] === k) l = labels[i - 1];
+      if (y > 0 && index[i - width] === k) {
+        const u = labels[i - width];
+        if (l < 0) l = u;
+        else if (u !== l) {
+          const ra = find(parent, l);
+          const rb = find(parent, u);
+          if (ra < rb) parent[rb] = ra;
+          else if (rb < ra) parent[ra] = rb;
+        }
+      }
+      if (l < 0) {
+        if (next === parent.length) {
+          const grown = new Int32Array(parent.length * 2);
+          grown.set(parent);
+          parent = grown;
+        }
+        parent[next] = next;
+        l = next++;
+      }
+      labels[i] = l;
+    }
+  }
+  const final = new Int32Array(next).fill(-1);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const l = labels[i];
+    if (l < 0) continue;
+    const r = find(parent, l);
+    if (final[r] < 0) final[r] = count++;
+    labels[i] = final[r];
+  }
+  const color = new Int32Array(count);
+  const area = new Int32Array(count);
+  const minX = new Int32Array(count).fill(width);
+  const minY = new Int32Array(count).fill(height);
+  const maxX = new Int32Array(count).fill(-1);
+  const maxY = new Int32Array(count).fill(-1);
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      const l = labels[i];
+      if (l < 0) continue;
+      color[l] = index[i];
+      area[l]++;
+      if (x < minX[l]) minX[l] = x;
+      if (x > maxX[l]) maxX[l] = x;
+      if (y < minY[l]) minY[l] = y;
+      if (y > maxY[l]) maxY[l] = y;
+    }
+  }
+  return { count, labels, color, area, minX, minY, maxX, maxY };
+}

@@ -1,0 +1,164 @@
+/**
+ * Readers for the deployment files, shared by the test/deploy suites: YAML
+ * documents, Dockerfile instructions, .dockerignore matching, the service's
+ * configuration names and the metric names a PromQL expression selects.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parser as promqlParser } from '@prometheus-io/lezer-promql';
+import { parseAllDocuments } from 'yaml';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export const repoPath = (relative: string): string => ROOT + relative;
+
+export const readText = (relative: string): string => readFileSync(repoPath(relative), 'utf8');
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are checked field by field in the tests
+export type Doc = any;
+
+/** Every document of a YAML file; a syntax error in any of them throws with its position. */
+export function readYamlDocs(relative: string): Doc[] {
+  return parseAllDocuments(readText(relative)).map((doc) => {
+    if (doc.errors.length > 0) throw new Error(`${relative}: ${doc.errors.map((e) => e.message).join('; ')}`);
+    return doc.toJS();
+  });
+}
+
+export function readYaml(relative: string): Doc {
+  const docs = readYamlDocs(relative);
+  if (docs.length !== 1) throw new Error(`${relative}: expected one YAML document, found ${docs.length}`);
+  return docs[0];
+}
+
+export interface DockerInstruction {
+  stage: string;
+  keyword: string;
+  args: string;
+}
+
+/** Dockerfile instructions with continuation lines joined and comments dropped, each tagged with its stage. */
+export function readDockerfile(relative: string): DockerInstruction[] {
+  const logical = readText(relative)
+    .split('\n')
+    .filter((line) => !/^\s*#/.test(line))
+    .join('\n')
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  let stage = '';
+  return logical.map((line) => {
+    const [, keyword = '', args = ''] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
+    if (keyword.toUpperCase() === 'FROM') stage = /\bAS\s+(\S+)/i.exec(args)?.[1] ?? args;
+    return { stage, keyword: keyword.toUpperCase(), args };
+  });
+}
+
+/** Sources of the COPY instructions that read the build context (not `--from` another stage). */
+export function contextCopySources(instructions: DockerInstruction[]): string[] {
+  return instructions
+    .filter((i) => i.keyword === 'COPY' && !/--from=/.test(i.args))
+    .flatMap((i) => {
+      const words = i.args.split(/\s+/).filter((w) => !w.startsWith('--'));
+      return words.slice(0, -1);
+    });
+}
+
+function globToRegExp(pattern: string): RegExp {
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*' && pattern[i + 1] === '*') {
+      source += pattern[i + 2] === '/' ? '(?:.*/)?' : '.*';
+      i += pattern[i + 2] === '/' ? 2 : 1;
+    } else if (c === '*') source += '[^/]*';
+    else if (c === '?') source += '[^/]';
+    else source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+/**
+ * Whether .dockerignore keeps `path` out of the build context: the last
+ * pattern that matches the path or one of its parent folders decides, and
+ * `!` lets a path back in (Docker's rules, for the patterns this repo uses).
+ */
+export function isDockerIgnored(patterns: string[], path: string): boolean {
+  const parts = path.replace(/^\.\//, '').replace(/\/$/, '').split('/');
+  const prefixes = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+  let ignored = false;
+  for (const raw of patterns) {
+    const negated = raw.startsWith('!');
+    const pattern = (negated ? raw.slice(1) : raw).replace(/^\//, '');
+    const re = globToRegExp(pattern);
+    if (prefixes.some((p) => re.test(p))) ignored = !negated;
+  }
+  return ignored;
+}
+
+export const dockerignorePatterns = (): string[] =>
+  readText('.dockerignore')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+
+/** The environment variable names the service reads: the keys of envSchema in src/server/config.ts. */
+export function serviceConfigNames(): Set<string> {
+  const source = readText('src/server/config.ts');
+  const start = source.indexOf('const envSchema = z.object({');
+  if (start < 0) throw new Error('src/server/config.ts: envSchema not found');
+  const body = source.slice(start, source.indexOf('\n});', start));
+  return new Set([...body.matchAll(/^\s+([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]));
+}
+
+/** Grafana's interval macros and dashboard variables replaced by values Prometheus accepts. */
+export const expandGrafanaVariables = (expr: string): string =>
+  expr.replace(/\$__(rate_interval|interval|range)/g, '5m').replace(/\$\{?(\w+)\}?/g, 'x');
+
+export interface PromqlSelector {
+  metric: string;
+  /** Names of the functions and aggregations the selector sits in, innermost first. */
+  enclosing: string[];
+}
+
+/** Parses PromQL; throws on a syntax error, naming where it is. */
+export function promqlSelectors(expr: string): PromqlSelector[] {
+  const tree = promqlParser.parse(expr);
+  const selectors: PromqlSelector[] = [];
+  let error = -1;
+  tree.iterate({
+    enter(node) {
+      if (node.type.isError && error < 0) error = node.from;
+      if (node.name !== 'VectorSelector') return;
+      const id = node.node.getChild('Identifier');
+      if (!id) return;
+      const enclosing: string[] = [];
+      for (let p = node.node.parent; p; p = p.parent) {
+        if (p.name === 'FunctionCall') {
+          const f = p.getChild('FunctionIdentifier');
+          if (f) enclosing.push(expr.slice(f.from, f.to));
+        } else if (p.name === 'AggregateExpr') {
+          const op = p.getChild('AggregateOp');
+          if (op) enclosing.push(expr.slice(op.from, op.to));
+        }
+      }
+      selectors.push({ metric: expr.slice(id.from, id.to), enclosing });
+    },
+  });
+  if (error >= 0)
+    throw new Error(`PromQL syntax error at ${error}: ${expr.slice(error, error + 30)} in ${expr}`);
+  return selectors;
+}
+
+/** An executable found by an environment variable or on PATH, or undefined when the machine lacks it. */
+export function findExecutable(envName: string, name: string, fallbacks: string[] = []): string | undefined {
+  const fromEnv = process.env[envName];
+  if (fromEnv) return fromEnv;
+  try {
+    return execFileSync('bash', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return fallbacks.find((f) => existsSync(f));
+  }
+}

@@ -106,9 +106,10 @@ export class MemoryJobQueue<I> implements JobQueue<I> {
     };
     this.#jobs.set(job.record.task_id, job);
     this.#active.set(key, job);
+    const record = job.record;
     this.#pending.push(job);
     this.#pump();
-    return { record: job.record, joined: false };
+    return { record, joined: false };
   }
 
   #pump(): void {

@@ -85,7 +85,7 @@ export class MemoryUploadStore implements UploadStore {
     try {
       upload = this.#live(uploadId);
     } catch (e) {
-      if (!(e instanceof ApiError) || e.code !== 'NOT_FOUND') throw e;
+      if (!(e instanceof ApiError) || (e.code !== 'NOT_FOUND' && e.code !== 'UPLOAD_EXPIRED')) throw e;
       // A chunk for an expired id starts a new upload: the client is resending.
       this.#expired.delete(uploadId);
       upload = { total: totalChunks, chunks: new Map(), bytes: 0, assembled: null, expiresAt: 0 };

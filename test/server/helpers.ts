@@ -1,0 +1,155 @@
+/** Shared helpers of the service tests: apps, multipart bodies, generated images, SVG safety checks. */
+import { crc32 } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import sharp from 'sharp';
+import { expect } from 'vitest';
+import { buildApp, type AppDeps } from '../../src/server/app.js';
+import { loadConfig, type Config } from '../../src/server/config.js';
+
+export function makeConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ WORKER_POOL_SIZE: '2', ...env });
+}
+
+export async function makeApp(
+  env: Record<string, string> = {},
+  deps: AppDeps = {},
+): Promise<FastifyInstance> {
+  const app = await buildApp(makeConfig(env), { logger: false, webRoot: null, ...deps });
+  await app.ready();
+  return app;
+}
+
+export interface FilePart {
+  data: Uint8Array;
+  filename?: string;
+  contentType?: string;
+}
+
+/** A multipart/form-data body for app.inject() or fetch(). */
+export function form(parts: Record<string, string | FilePart>): {
+  payload: Buffer;
+  headers: Record<string, string>;
+} {
+  const boundary = `----image2svg${Math.random().toString(16).slice(2)}`;
+  const chunks: Buffer[] = [];
+  for (const [name, value] of Object.entries(parts)) {
+    if (typeof value === 'string') {
+      chunks.push(
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+      );
+    } else {
+      const filename = value.filename ?? 'image.bin';
+      const type = value.contentType ?? 'application/octet-stream';
+      chunks.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
+        ),
+        Buffer.from(value.data),
+        Buffer.from('\r\n'),
+      );
+    }
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return {
+    payload: Buffer.concat(chunks),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+export function fileForm(data: Uint8Array, fields: Record<string, string> = {}) {
+  return form({ ...fields, file: { data, filename: 'image.png' } });
+}
+
+/** Black shapes on white: a square and a disc. */
+export async function shapesPng(size = 64): Promise<Buffer> {
+  const s = size;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${s}" height="${s}"><rect width="${s}" height="${s}" fill="#fff"/><rect x="${s * 0.1}" y="${s * 0.1}" width="${s * 0.35}" height="${s * 0.35}" fill="#000"/><circle cx="${s * 0.68}" cy="${s * 0.68}" r="${s * 0.22}" fill="#000"/></svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/** Seeded random colour noise: the slowest thing to trace, for timeouts and load. */
+export async function noisePng(width: number, height: number, seed = 1): Promise<Buffer> {
+  const data = Buffer.alloc(width * height * 3);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < data.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    data[i] = x & 0xff;
+  }
+  return sharp(data, { raw: { width, height, channels: 3 } })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+}
+
+/** A PNG whose header declares width x height, with a tiny IDAT: a pixel bomb that must be refused from the header. */
+export function pngHeaderOnly(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 6, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', preserveOrder: true });
+
+/**
+ * The SVG parses as XML, its root is <svg>, and it carries nothing active:
+ * no script or foreignObject, no on* event attribute, no href or url() to
+ * anything outside the document.
+ */
+export function expectSafeSvg(svg: string): void {
+  expect(XMLValidator.validate(svg)).toBe(true);
+  const tree = parser.parse(svg) as Array<Record<string, unknown>>;
+  const roots = tree.filter((n) => !('?xml' in n));
+  expect(roots).toHaveLength(1);
+  expect(Object.keys(roots[0]).filter((k) => k !== ':@')).toEqual(['svg']);
+  const walk = (nodes: Array<Record<string, unknown>>) => {
+    for (const node of nodes) {
+      for (const [name, value] of Object.entries(node)) {
+        if (name === ':@') {
+          for (const [attr, v] of Object.entries(value as Record<string, string>)) {
+            expect(attr.toLowerCase()).not.toMatch(/^@on/);
+            expect(attr.toLowerCase()).not.toMatch(/href$/);
+            expect(String(v)).not.toMatch(/javascript:|url\(\s*['"]?(?!#)|data:/i);
+          }
+        } else if (name !== '#text') {
+          expect(['script', 'foreignobject', 'iframe', 'image', 'use']).not.toContain(name.toLowerCase());
+          walk(value as Array<Record<string, unknown>>);
+        }
+      }
+    }
+  };
+  walk(roots);
+}
+
+/** viewBox width and height of an SVG. */
+export function viewBoxSize(svg: string): [number, number] {
+  const m = /viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg);
+  if (!m) throw new Error('no viewBox');
+  return [Number(m[1]), Number(m[2])];
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('waitFor: condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,0 +1,161 @@
+/** Conformance suite of JobQueue: the in-process queue now, BullMQ later. */
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../src/server/errors.js';
+import type { JobContext, JobProcessor, JobQueue, JobRecord } from '../../src/server/jobs/types.js';
+import { fakeClock, type FakeClock } from './cache-conformance.js';
+
+interface Gate {
+  ctx: JobContext;
+  finish: (svg: string) => void;
+  fail: (e: Error) => void;
+}
+
+/** A processor whose jobs wait until the test finishes or fails them; `gates` maps input → controls. */
+function controlled() {
+  const gates = new Map<string, Gate>();
+  const started: string[] = [];
+  const process: JobProcessor<string> = (input, ctx) =>
+    new Promise((resolve, reject) => {
+      started.push(input);
+      gates.set(input, {
+        ctx,
+        finish: (svg) => resolve({ svg, stats: { paths: 1, nodes: 4, bytes: svg.length, preset: null } }),
+        fail: reject,
+      });
+    });
+  return { process, gates, started };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+async function failure(p: Promise<unknown>): Promise<ApiError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(ApiError);
+    return e as ApiError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+export interface QueueFactoryOptions {
+  process: JobProcessor<string>;
+  concurrency: number;
+  maxPending: number;
+  ttlSeconds: number;
+  clock: FakeClock;
+}
+
+export function jobQueueConformance(name: string, create: (opts: QueueFactoryOptions) => JobQueue<string>) {
+  const make = (over: Partial<QueueFactoryOptions> = {}) => {
+    const c = controlled();
+    const clock = fakeClock();
+    const queue = create({
+      process: c.process,
+      concurrency: 1,
+      maxPending: 10,
+      ttlSeconds: 60,
+      clock,
+      ...over,
+    });
+    return { queue, clock, ...c };
+  };
+
+  describe(`JobQueue conformance: ${name}`, () => {
+    it('runs a job to completion with rising progress and keeps its result', async () => {
+      const { queue, gates } = make();
+      const { record, joined } = await queue.submit('k1', 'a');
+      expect(joined).toBe(false);
+      expect(record.status).toBe('pending');
+      const seen: JobRecord[] = [];
+      queue.subscribe(record.task_id, (r) => seen.push(r));
+      await tick();
+      expect((await queue.get(record.task_id)).status).toBe('processing');
+      const gate = gates.get('a')!;
+      gate.ctx.progress('trace', 40);
+      gate.ctx.progress('trace', 30);
+      expect((await queue.get(record.task_id)).progress).toBe(40);
+      await expect(queue.result(record.task_id)).rejects.toMatchObject({ code: 'TASK_NOT_READY' });
+      gate.finish('<svg/>');
+      await tick();
+      const done = await queue.get(record.task_id);
+      expect(done).toMatchObject({ status: 'completed', progress: 100, stats: { paths: 1, nodes: 4 } });
+      expect(await queue.result(record.task_id)).toBe('<svg/>');
+      const progress = seen.map((r) => r.progress);
+      expect(progress).toEqual([...progress].sort((x, y) => x - y));
+      expect(seen.at(-1)!.status).toBe('completed');
+      await queue.close();
+    });
+
+    it('joins an identical pending or running job instead of running it twice', async () => {
+      const { queue, gates, started } = make();
+      const first = await queue.submit('same', 'a');
+      const second = await queue.submit('same', 'b');
+      expect(second).toMatchObject({ joined: true, record: { task_id: first.record.task_id } });
+      await tick();
+      gates.get('a')!.finish('<svg/>');
+      await tick();
+      expect(started).toEqual(['a']);
+      const third = await queue.submit('same', 'c');
+      expect(third.joined).toBe(false);
+      expect(third.record.task_id).not.toBe(first.record.task_id);
+    });
+
+    it('marks a job failed with the error code, and its result says so', async () => {
+      const { queue, gates } = make();
+      const { record } = await queue.submit('k', 'a');
+      await tick();
+      gates.get('a')!.fail(new ApiError('CORRUPT_IMAGE', 'truncated PNG'));
+      await tick();
+      expect(await queue.get(record.task_id)).toMatchObject({
+        status: 'failed',
+        error: { code: 'CORRUPT_IMAGE', message: 'truncated PNG' },
+      });
+      const e = await failure(queue.result(record.task_id));
+      expect(e.code).toBe('TASK_FAILED');
+      expect(e.status).toBe(422);
+    });
+
+    it('runs at most `concurrency` jobs and refuses more than maxPending waiting', async () => {
+      const { queue, started } = make({ concurrency: 1, maxPending: 1 });
+      await queue.submit('1', 'a');
+      await tick();
+      await queue.submit('2', 'b');
+      expect(queue.counts()).toEqual({ pending: 1, processing: 1 });
+      const busy = await failure(queue.submit('3', 'c'));
+      expect(busy.code).toBe('BUSY');
+      expect(busy.headers['Retry-After']).toMatch(/^\d+$/);
+      expect(started).toEqual(['a']);
+    });
+
+    it('cancels a running job (its signal aborts) and a pending one (it never runs)', async () => {
+      const { queue, gates, started } = make({ concurrency: 1 });
+      const running = await queue.submit('1', 'a');
+      const pending = await queue.submit('2', 'b');
+      await tick();
+      const signal = gates.get('a')!.ctx.signal;
+      expect((await queue.cancel(running.record.task_id)).status).toBe('cancelled');
+      expect(signal.aborted).toBe(true);
+      expect((await queue.cancel(pending.record.task_id)).status).toBe('cancelled');
+      gates.get('a')!.fail(new ApiError('CANCELLED'));
+      await tick();
+      expect(started).toEqual(['a']);
+      expect((await queue.get(running.record.task_id)).status).toBe('cancelled');
+      expect((await failure(queue.result(pending.record.task_id))).code).toBe('TASK_EXPIRED');
+    });
+
+    it('expires finished jobs after the TTL (410) and knows no unknown ids (404)', async () => {
+      const { queue, gates, clock } = make({ ttlSeconds: 5 });
+      const { record } = await queue.submit('k', 'a');
+      await tick();
+      gates.get('a')!.finish('<svg/>');
+      await tick();
+      clock.advance(4_999);
+      expect(await queue.result(record.task_id)).toBe('<svg/>');
+      clock.advance(1);
+      expect((await failure(queue.get(record.task_id))).code).toBe('TASK_EXPIRED');
+      expect((await failure(queue.result(record.task_id))).code).toBe('TASK_EXPIRED');
+      expect((await failure(queue.get('no-such-task'))).code).toBe('NOT_FOUND');
+    });
+  });
+}

@@ -1,20 +1,20 @@
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
-import type { ApiError } from './api/api-error';
-import { fetchServiceInfo, type ServiceInfo } from './api/service-info';
-import { ApiKeyDialog } from './auth/ApiKeyDialog';
-import { loadApiKey, storeApiKey } from './auth/api-key-store';
-import { addFiles } from './files/add-files';
-import { DropZone } from './files/DropZone';
-import { FileList } from './files/FileList';
-import { EMPTY_QUEUE, queueReducer } from './files/queue';
-import { useConverter } from './files/use-converter';
-import { useObjectUrlCleanup } from './files/use-object-url-cleanup';
-import { usePageFiles } from './files/use-page-files';
-import { INITIAL_OPTIONS, toQuery, type UiOptions } from './options/model';
-import { OptionsPanel } from './options/OptionsPanel';
-import { ResultBar } from './result/ResultBar';
-import { useDebounced } from './use-debounced';
-import { Viewer } from './viewer/Viewer';
+import type { ApiError } from './api/api-error.js';
+import { fetchServiceInfo, type ServiceInfo } from './api/service-info.js';
+import { ApiKeyDialog } from './auth/ApiKeyDialog.js';
+import { loadApiKey, storeApiKey } from './auth/api-key-store.js';
+import { addFiles } from './files/add-files.js';
+import { DropZone } from './files/DropZone.js';
+import { FileList } from './files/FileList.js';
+import { EMPTY_QUEUE, queueReducer } from './files/queue.js';
+import { useConverter } from './files/use-converter.js';
+import { useObjectUrlCleanup } from './files/use-object-url-cleanup.js';
+import { usePageFiles } from './files/use-page-files.js';
+import { INITIAL_OPTIONS, toQuery, type UiOptions } from './options/model.js';
+import { OptionsPanel } from './options/OptionsPanel.js';
+import { ResultBar } from './result/ResultBar.js';
+import { useDebounced } from './use-debounced.js';
+import { Viewer } from './viewer/Viewer.js';
 
 /** How long options must stay still before the image is converted again. */
 const RECONVERT_DELAY_MS = 400;

@@ -1,4 +1,4 @@
-import { apiFetch, type RequestContext } from './http';
+import { apiFetch, type RequestContext } from './http.js';
 
 /** What a person sees about one result, from the response headers (or the task's stats). */
 export interface ConversionStats {

@@ -1,4 +1,4 @@
-import { ApiError, errorFromResponse, isAbort, networkError } from './api-error';
+import { ApiError, errorFromResponse, isAbort, networkError } from './api-error.js';
 
 /** What every call to the service needs: the API key (empty when none) and a signal to abort it. */
 export interface RequestContext {

@@ -1,4 +1,4 @@
-import { apiFetch } from './http';
+import { apiFetch } from './http.js';
 
 /** `GET /api/`: the service's name and versions, shown in the footer. */
 export interface ServiceInfo {

@@ -1,7 +1,7 @@
-import { ApiError } from './api-error';
-import { readConversion, fileForm, type Conversion } from './conversion';
-import { apiFetch, apiUrl, sleep, type RequestContext } from './http';
-import { SseParser } from './sse-parser';
+import { ApiError } from './api-error.js';
+import { readConversion, fileForm, type Conversion } from './conversion.js';
+import { apiFetch, apiUrl, sleep, type RequestContext } from './http.js';
+import { SseParser } from './sse-parser.js';
 
 export type TaskState = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
 

@@ -1,7 +1,7 @@
-import { saveBlob, zipResults } from '../result/downloads';
-import { formatBytes, svgFileName } from '../result/format';
+import { saveBlob, zipResults } from '../result/downloads.js';
+import { formatBytes, svgFileName } from '../result/format.js';
 import type { Dispatch } from 'react';
-import type { Item, QueueAction } from './queue';
+import type { Item, QueueAction } from './queue.js';
 
 interface FileListProps {
   readonly items: readonly Item[];

@@ -1,5 +1,5 @@
 import type { Dispatch } from 'react';
-import { newItem, type Item, type QueueAction } from './queue';
+import { newItem, type Item, type QueueAction } from './queue.js';
 
 let nextId = 1;
 

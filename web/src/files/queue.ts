@@ -4,7 +4,7 @@
  * components read it. A result is kept while a newer one is being made, so
  * the screen never goes blank when an option changes.
  */
-import type { Conversion } from '../api/conversion';
+import type { Conversion } from '../api/conversion.js';
 
 export interface ItemError {
   readonly status: number;

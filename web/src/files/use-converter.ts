@@ -7,11 +7,11 @@
  * they get real progress.
  */
 import { useEffect, useRef, type Dispatch } from 'react';
-import { ApiError, isAbort } from '../api/api-error';
-import { convertDirect, type Conversion } from '../api/conversion';
-import { sleep, type RequestContext } from '../api/http';
-import { cancelTask, startTask, taskResult, watchTask } from '../api/tasks';
-import { needsWork, type Item, type QueueAction, type QueueState } from './queue';
+import { ApiError, isAbort } from '../api/api-error.js';
+import { convertDirect, type Conversion } from '../api/conversion.js';
+import { sleep, type RequestContext } from '../api/http.js';
+import { cancelTask, startTask, taskResult, watchTask } from '../api/tasks.js';
+import { needsWork, type Item, type QueueAction, type QueueState } from './queue.js';
 
 /** Above this many pixels an image goes through a background job even alone. */
 export const LARGE_IMAGE_PIXELS = 2_000_000;

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { QueueState } from './queue';
+import type { QueueState } from './queue.js';
 
 /** Revokes the object URLs of originals and results that are no longer in the queue, so memory is given back. */
 export function useObjectUrlCleanup(state: QueueState): void {

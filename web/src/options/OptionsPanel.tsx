@@ -1,5 +1,5 @@
-import { PRESET_NAMES } from '../../../src/engine/options';
-import { Check, Choice, Field, Range } from './fields';
+import { PRESET_NAMES } from '../../../src/engine/options.js';
+import { Check, Choice, Field, Range } from './fields.js';
 import {
   effectiveValues,
   setOption,
@@ -9,7 +9,7 @@ import {
   type OptionValues,
   type PresetName,
   type UiOptions,
-} from './model';
+} from './model.js';
 
 const PRESET_LABELS: Readonly<Record<PresetName, string>> = {
   default: 'None: use the options below',

@@ -10,7 +10,7 @@ import {
   type Mode,
   type PresetName,
   type ThresholdSetting,
-} from '../../../src/engine/options';
+} from '../../../src/engine/options.js';
 
 export type { Layering, Mode, PresetName, ThresholdSetting };
 

@@ -1,6 +1,6 @@
-import type { Item } from '../files/queue';
-import { copyText, saveBlob } from './downloads';
-import { formatBytes, formatCount, formatSeconds, svgFileName } from './format';
+import type { Item } from '../files/queue.js';
+import { copyText, saveBlob } from './downloads.js';
+import { formatBytes, formatCount, formatSeconds, svgFileName } from './format.js';
 
 interface ResultBarProps {
   readonly item: Item;

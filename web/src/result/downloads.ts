@@ -1,6 +1,6 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
-import type { Item } from '../files/queue';
-import { svgFileName } from './format';
+import type { Item } from '../files/queue.js';
+import { uniqueSvgNames } from './format.js';
 
 /** Saves a blob under a file name through a temporary link (works for blob: URLs in every browser). */
 export function saveBlob(blob: Blob, name: string): void {
@@ -12,18 +12,6 @@ export function saveBlob(blob: Blob, name: string): void {
   link.click();
   link.remove();
   window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-/** File names for the zip, made unique: two `logo.png` from different folders become `logo.svg` and `logo-2.svg`. */
-export function uniqueSvgNames(names: readonly string[]): string[] {
-  const used = new Set<string>();
-  return names.map((name) => {
-    const svg = svgFileName(name);
-    let candidate = svg;
-    for (let n = 2; used.has(candidate.toLowerCase()); n++) candidate = svg.replace(/\.svg$/, `-${n}.svg`);
-    used.add(candidate.toLowerCase());
-    return candidate;
-  });
 }
 
 /** Every finished SVG of the batch in one zip, deflated (SVG text shrinks several times). */

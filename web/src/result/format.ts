@@ -19,3 +19,15 @@ export function svgFileName(name: string): string {
   const base = name.replace(/\.[^./\\]+$/, '') || 'image';
   return `${base}.svg`;
 }
+
+/** File names for the zip, made unique: two `logo.png` from different folders become `logo.svg` and `logo-2.svg`. */
+export function uniqueSvgNames(names: readonly string[]): string[] {
+  const used = new Set<string>();
+  return names.map((name) => {
+    const svg = svgFileName(name);
+    let candidate = svg;
+    for (let n = 2; used.has(candidate.toLowerCase()); n++) candidate = svg.replace(/\.svg$/, `-${n}.svg`);
+    used.add(candidate.toLowerCase());
+    return candidate;
+  });
+}

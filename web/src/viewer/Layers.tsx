@@ -1,6 +1,6 @@
 import { useEffect, useRef, type CSSProperties } from 'react';
-import { parseSafeSvg } from './svg-markup';
-import { PIXELATED_FROM, type Size, type View } from './zoom-math';
+import { parseSafeSvg } from './svg-markup.js';
+import { PIXELATED_FROM, type Size, type View } from './zoom-math.js';
 
 interface LayerProps {
   readonly view: View;

@@ -1,11 +1,11 @@
 import { useState, type ReactNode } from 'react';
-import type { Item } from '../files/queue';
-import { OriginalLayer, OutlineLayer, SvgLayer } from './Layers';
-import { SplitDivider } from './SplitDivider';
-import { svgSize } from './svg-markup';
-import { useZoomPan } from './use-zoom-pan';
-import { ViewerToolbar, type Layout } from './ViewerToolbar';
-import type { Size, View } from './zoom-math';
+import type { Item } from '../files/queue.js';
+import { OriginalLayer, OutlineLayer, SvgLayer } from './Layers.js';
+import { SplitDivider } from './SplitDivider.js';
+import { svgSize } from './svg-markup.js';
+import { useZoomPan } from './use-zoom-pan.js';
+import { ViewerToolbar, type Layout } from './ViewerToolbar.js';
+import type { Size, View } from './zoom-math.js';
 
 const PANE_HINT =
   'Drag or use the arrow keys to pan; wheel, pinch or + and - to zoom; 0 fits, 1 is actual size.';

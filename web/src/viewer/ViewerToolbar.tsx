@@ -1,5 +1,5 @@
-import { MAX_ZOOM, MIN_ZOOM } from './zoom-math';
-import type { ZoomPan } from './use-zoom-pan';
+import { MAX_ZOOM, MIN_ZOOM } from './zoom-math.js';
+import type { ZoomPan } from './use-zoom-pan.js';
 
 export type Layout = 'side' | 'split';
 

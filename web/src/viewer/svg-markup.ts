@@ -4,7 +4,7 @@
  * the paths in the page, so it parses the text with DOMParser and keeps
  * only inert drawing elements before inserting them.
  */
-import type { Size } from './zoom-math';
+import type { Size } from './zoom-math.js';
 
 const DROP_ELEMENTS = 'script, foreignObject, iframe, object, embed, image, style, a, use, animate, set';
 

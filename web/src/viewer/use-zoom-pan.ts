@@ -6,7 +6,7 @@
  * until the person zooms or pans, then stays where they put it.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { centred, fitView, panBy, zoomAt, type Size, type View } from './zoom-math';
+import { centred, fitView, panBy, zoomAt, type Size, type View } from './zoom-math.js';
 
 const STEP = 1.25;
 const KEY_PAN = 48;

@@ -33,12 +33,14 @@ export interface VectorizeOptions {
   /** Regions smaller than this many pixels (area) are dropped or merged into a neighbour. Default 2. */
   speckle?: number;
   /**
-   * Corner threshold in degrees (0-180): a turn sharper than this between
-   * neighbouring polygon edges is kept as a corner, smoother turns become
-   * curves. 0 makes every vertex a corner (a polygon). Default 60.
+   * Corner threshold (0-180, nominally degrees): how sharp a vertex of the
+   * traced polygon must be to stay a corner; smoother vertices become
+   * curves. It sets potrace's alphamax = cornerThreshold / 60, so the default
+   * 60 is potrace's default (alphamax 1), 0 makes every vertex a corner (a
+   * polygon) and 80 or more makes every vertex smooth. Default 60.
    */
   cornerThreshold?: number;
-  /** Maximum distance in pixels a fitted curve may stray from the traced outline. Default 0.5. */
+  /** Maximum distance in pixels a fitted curve may stray from the traced outline. Default 0.25. */
   curveTolerance?: number;
   /** Decimal places of coordinates in the SVG (0-4). Default 1. */
   precision?: number;
@@ -94,7 +96,7 @@ export const DEFAULTS: Omit<ResolvedOptions, 'preset'> = {
   transparentAsBackground: true,
   speckle: 2,
   cornerThreshold: 60,
-  curveTolerance: 0.5,
+  curveTolerance: 0.25,
   precision: 1,
   colors: 'auto',
   palette: null,

@@ -39,6 +39,8 @@ class TerminalProgress implements Progress {
   }
 
   stop(): void {
+    // cli-progress prints logged lines only when it redraws: flush them before the bar goes.
+    this.multi.update();
     this.multi.stop();
   }
 }

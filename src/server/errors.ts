@@ -15,7 +15,11 @@ export const ERRORS = {
   EMPTY_FILE: { status: 400, message: 'The uploaded file is empty' },
   INVALID_OPTION: { status: 400, message: 'An option has an invalid value' },
   INVALID_REQUEST: { status: 400, message: 'The request is malformed' },
-  MISSING_FILE: { status: 400, message: 'Send the image as multipart field "file" or give an upload_id' },
+  MISSING_FILE: {
+    status: 400,
+    message:
+      'Send the image as multipart/form-data field "file" (curl -F file=@image.png), or give an upload_id',
+  },
   TIMEOUT: { status: 504, message: 'The conversion took longer than VECTORIZATION_TIMEOUT and was stopped' },
   REQUEST_TIMEOUT: { status: 408, message: 'The request body arrived too slowly' },
   BUSY: { status: 503, message: 'All workers are busy and the wait queue is full; retry later' },

@@ -1,0 +1,119 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/server/config.js';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it("has the guide's defaults, with webp allowed and the CPU count of workers", () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      host: '0.0.0.0',
+      port: 8000,
+      cache: { enabled: true, ttlSeconds: 7200, maxEntries: 10_000 },
+      maxUploadBytes: 104_857_600,
+      chunkBytes: 2_097_152,
+      timeoutSeconds: 600,
+      maxImageDimension: 8192,
+      streamingEnabled: true,
+      backgroundEnabled: true,
+      monitoringEnabled: true,
+      logLevel: 'info',
+      apiKeyRequired: false,
+      rateLimitPerHour: 0,
+      redis: null,
+    });
+    expect([...c.allowedFormats].sort()).toEqual(['bmp', 'gif', 'jpeg', 'png', 'tiff', 'webp']);
+    expect(c.workerPoolSize).toBeGreaterThanOrEqual(1);
+  });
+
+  it("reads the guide's production example as written", () => {
+    const c = loadConfig({
+      BACKEND_HOST: '0.0.0.0',
+      BACKEND_PORT: '8000',
+      BACKEND_WORKERS: '4',
+      DEBUG: 'false',
+      REDIS_HOST: 'redis.prod.internal',
+      REDIS_PORT: '6379',
+      REDIS_PASSWORD: 'secret-password',
+      CACHE_ENABLED: 'true',
+      CACHE_TTL: '7200',
+      CACHE_MAX_SIZE: '10000',
+      MAX_UPLOAD_SIZE: '104857600',
+      CHUNK_SIZE: '2097152',
+      ALLOWED_EXTENSIONS: 'png,jpg,jpeg,bmp,gif,tiff',
+      VECTORIZATION_TIMEOUT: '600',
+      STREAMING_ENABLED: 'true',
+      BACKGROUND_PROCESSING: 'true',
+      MAX_IMAGE_DIMENSION: '8192',
+      WORKER_POOL_SIZE: '8',
+      MONITORING_ENABLED: 'true',
+      LOG_LEVEL: 'INFO',
+      CORS_ORIGINS: 'https://yourdomain.com',
+      API_KEY_REQUIRED: 'true',
+      API_KEYS: 'key-one-123456,key-two-654321',
+      RATE_LIMIT: '100',
+    });
+    expect(c.workerPoolSize).toBe(8);
+    expect(c.logLevel).toBe('info');
+    expect(c.redis).toEqual({ host: 'redis.prod.internal', port: 6379, password: 'secret-password' });
+    expect(c.corsOrigins).toEqual(['https://yourdomain.com']);
+    expect(c.apiKeys).toHaveLength(2);
+    expect(c.allowedFormats.has('webp')).toBe(false);
+    expect(c.rateLimitPerHour).toBe(100);
+  });
+
+  it('uses BACKEND_WORKERS as the pool size when WORKER_POOL_SIZE is unset, and maps level names', () => {
+    expect(loadConfig({ BACKEND_WORKERS: '3' }).workerPoolSize).toBe(3);
+    expect(loadConfig({ LOG_LEVEL: 'WARNING' }).logLevel).toBe('warn');
+    expect(loadConfig({ DEBUG: 'true' }).logLevel).toBe('debug');
+  });
+
+  it.each([
+    [{ BACKEND_PORT: 'eighty' }, /^BACKEND_PORT: expected an integer from 0 to 65535, got "eighty"$/],
+    [{ CACHE_ENABLED: 'maybe' }, /^CACHE_ENABLED: expected true or false, got "maybe"$/],
+    [{ MAX_UPLOAD_SIZE: '-5' }, /^MAX_UPLOAD_SIZE: expected an integer/],
+    [{ VECTORIZATION_TIMEOUT: '0' }, /^VECTORIZATION_TIMEOUT: expected a number from 0.001/],
+    [{ ALLOWED_EXTENSIONS: 'png,svg' }, /^ALLOWED_EXTENSIONS: unknown image type "svg"/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: expected one of .*got "loud"$/],
+    [{ API_KEY_REQUIRED: 'true' }, /^API_KEYS: API_KEY_REQUIRED=true needs at least one key/],
+    [{ API_KEYS: 'short' }, /^API_KEYS: key #1 must be 8-256 printable characters/],
+    [{ CORS_ORIGINS: 'yourdomain.com' }, /^CORS_ORIGINS: "yourdomain.com" is not an origin/],
+    [
+      { CHUNK_SIZE: '2097152', MAX_UPLOAD_SIZE: '1048576' },
+      /^CHUNK_SIZE: 2097152 is larger than MAX_UPLOAD_SIZE/,
+    ],
+    [{ RATE_LIMIT: '1.5' }, /^RATE_LIMIT: expected an integer/],
+  ])('names the variable and the problem: %j', (env, message) => {
+    const found = problems(env as Record<string, string>);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(message);
+  });
+
+  it('lists every problem at once', () => {
+    expect(problems({ BACKEND_PORT: 'x', CACHE_TTL: 'y' }).map((p) => p.split(':')[0])).toEqual([
+      'BACKEND_PORT',
+      'CACHE_TTL',
+    ]);
+  });
+
+  it('main.js exits 1 with the message when the configuration is invalid', () => {
+    const main = fileURLToPath(new URL('../../dist/server/main.js', import.meta.url));
+    const r = spawnSync(process.execPath, [main], {
+      env: { PATH: process.env.PATH, BACKEND_PORT: 'abc', DOTENV_CONFIG_PATH: '/nonexistent' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('BACKEND_PORT: expected an integer from 0 to 65535, got "abc"');
+  });
+});

@@ -32,25 +32,34 @@ export interface Chains {
 export const DX = [1, 0, -1, 0];
 export const DY = [0, 1, 0, -1];
 
+/**
+ * Extracts the chains of `labels` (the framed layout of `Regions.labels`:
+ * pixel (x, y) at `(y + 1) * (width + 2) + x + 1`, a frame of -1 around).
+ * The four pixels around lattice vertex (x, y) are then at b, b + 1,
+ * b + s and b + s + 1 with b = y * s + x and s = width + 2.
+ */
 export function extractChains(labels: Int32Array, width: number, height: number): Chains {
   const w = width;
   const h = height;
+  const s = w + 2;
   const stride = w + 1;
-  const lab = (x: number, y: number): number => (x < 0 || y < 0 || x >= w || y >= h ? -1 : labels[y * w + x]);
-  const hasEdge = (x: number, y: number, d: number): boolean => {
-    switch (d) {
-      case 0:
-        return x < w && lab(x, y - 1) !== lab(x, y);
-      case 1:
-        return y < h && lab(x - 1, y) !== lab(x, y);
-      case 2:
-        return x > 0 && lab(x - 1, y - 1) !== lab(x - 1, y);
-      default:
-        return y > 0 && lab(x - 1, y - 1) !== lab(x, y - 1);
-    }
+  const P = labels;
+  // Boundary edge leaving vertex (x, y) in direction d; `b` is y * s + x.
+  const hasEdge = (b: number, d: number): boolean =>
+    d === 0
+      ? P[b + 1] !== P[b + s + 1]
+      : d === 1
+        ? P[b + s] !== P[b + s + 1]
+        : d === 2
+          ? P[b] !== P[b + s]
+          : P[b] !== P[b + 1];
+  const degree = (b: number): number => {
+    const nw = P[b];
+    const ne = P[b + 1];
+    const sw = P[b + s];
+    const se = P[b + s + 1];
+    return +(ne !== se) + +(sw !== se) + +(nw !== sw) + +(nw !== ne);
   };
-  const degree = (x: number, y: number): number =>
-    +hasEdge(x, y, 0) + +hasEdge(x, y, 1) + +hasEdge(x, y, 2) + +hasEdge(x, y, 3);
   // Bit 0: the edge east of vertex (x, y); bit 1: the edge south of it.
   const visited = new Uint8Array(stride * (h + 1));
   const edgeVertex = (x: number, y: number, d: number): number =>
@@ -63,44 +72,31 @@ export function extractChains(labels: Int32Array, width: number, height: number)
   const right = new Int32List();
   const closed = new Uint8List();
   const dirs = new Uint8List(4 * (w + h));
+  // Left and right pixel of a step in direction d from the vertex with base b.
+  const LEFT = [1, s + 1, s, 0];
+  const RIGHT = [s + 1, s, 0, 1];
+  const DB = [1, s, -1, -s];
 
   const walk = (x0: number, y0: number, d0: number, loop: boolean): void => {
+    const b0 = y0 * s + x0;
     offset.push(dirs.length);
     start.push(y0 * stride + x0);
-    switch (d0) {
-      case 0:
-        left.push(lab(x0, y0 - 1));
-        right.push(lab(x0, y0));
-        break;
-      case 1:
-        left.push(lab(x0, y0));
-        right.push(lab(x0 - 1, y0));
-        break;
-      case 2:
-        left.push(lab(x0 - 1, y0));
-        right.push(lab(x0 - 1, y0 - 1));
-        break;
-      default:
-        left.push(lab(x0 - 1, y0 - 1));
-        right.push(lab(x0, y0 - 1));
-    }
+    left.push(P[b0 + LEFT[d0]]);
+    right.push(P[b0 + RIGHT[d0]]);
     let x = x0;
     let y = y0;
+    let b = b0;
     let d = d0;
     for (;;) {
       visited[edgeVertex(x, y, d)] |= d & 1 ? 2 : 1;
       dirs.push(d);
       x += DX[d];
       y += DY[d];
-      if ((x === x0 && y === y0) || (!loop && degree(x, y) >= 3)) break;
+      b += DB[d];
+      if (b === b0 || (!loop && degree(b) >= 3)) break;
       const back = (d + 2) & 3;
-      let next = -1;
-      for (let k = 0; k < 4; k++) {
-        if (k !== back && hasEdge(x, y, k)) {
-          next = k;
-          break;
-        }
-      }
+      let next = 0;
+      while (next === back || !hasEdge(b, next)) next++;
       d = next;
     }
     end.push(y * stride + x);
@@ -108,17 +104,16 @@ export function extractChains(labels: Int32Array, width: number, height: number)
   };
 
   for (let y = 0; y <= h; y++) {
-    for (let x = 0; x <= w; x++) {
-      if (degree(x, y) < 3) continue;
+    for (let x = 0, b = y * s; x <= w; x++, b++) {
+      if (degree(b) < 3) continue;
       for (let d = 0; d < 4; d++) {
-        if (!hasEdge(x, y, d)) continue;
-        if (!(visited[edgeVertex(x, y, d)] & (d & 1 ? 2 : 1))) walk(x, y, d, false);
+        if (hasEdge(b, d) && !(visited[edgeVertex(x, y, d)] & (d & 1 ? 2 : 1))) walk(x, y, d, false);
       }
     }
   }
   for (let y = 0; y <= h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (!(visited[y * stride + x] & 1) && hasEdge(x, y, 0)) walk(x, y, 0, true);
+    for (let x = 0, b = y * s; x < w; x++, b++) {
+      if (!(visited[y * stride + x] & 1) && hasEdge(b, 0)) walk(x, y, 0, true);
     }
   }
   offset.push(dirs.length);

@@ -10,7 +10,11 @@ import { TRANSPARENT, type IndexMap } from './index-pixels.js';
 
 export interface Regions {
   readonly count: number;
-  /** Region per pixel, row-major; -1 for transparent pixels. */
+  /**
+   * Region per pixel, -1 for transparent pixels, in a frame one pixel wide of
+   * -1 so that neighbour look-ups need no bounds checks: pixel (x, y) is at
+   * `(y + 1) * (width + 2) + x + 1`.
+   */
   readonly labels: Int32Array;
   /** Palette index per region. */
   readonly color: Int32Array;
@@ -32,21 +36,19 @@ function find(parent: Int32Array, a: number): number {
 }
 
 export function labelRegions(index: IndexMap, width: number, height: number): Regions {
-  const n = width * height;
-  const labels = new Int32Array(n);
-  let parent = new Int32Array(Math.max(16, n >> 6));
+  const s = width + 2;
+  const labels = new Int32Array(s * (height + 2)).fill(-1);
+  let parent = new Int32Array(Math.max(16, (width * height) >> 6));
   let next = 0;
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0; x < width; x++, i++) {
       const k = index[i];
-      if (k === TRANSPARENT) {
-        labels[i] = -1;
-        continue;
-      }
+      if (k === TRANSPARENT) continue;
+      const j = (y + 1) * s + x + 1;
       let l = -1;
-      if (x > 0 && index[i - 1] === k) l = labels[i - 1];
+      if (x > 0 && index[i - 1] === k) l = labels[j - 1];
       if (y > 0 && index[i - width] === k) {
-        const u = labels[i - width];
+        const u = labels[j - s];
         if (l < 0) l = u;
         else if (u !== l) {
           const ra = find(parent, l);
@@ -64,17 +66,19 @@ export function labelRegions(index: IndexMap, width: number, height: number): Re
         parent[next] = next;
         l = next++;
       }
-      labels[i] = l;
+      labels[j] = l;
     }
   }
   const final = new Int32Array(next).fill(-1);
   let count = 0;
-  for (let i = 0; i < n; i++) {
-    const l = labels[i];
-    if (l < 0) continue;
-    const r = find(parent, l);
-    if (final[r] < 0) final[r] = count++;
-    labels[i] = final[r];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0, j = (y + 1) * s + 1; x < width; x++, j++) {
+      const l = labels[j];
+      if (l < 0) continue;
+      const r = find(parent, l);
+      if (final[r] < 0) final[r] = count++;
+      labels[j] = final[r];
+    }
   }
   const color = new Int32Array(count);
   const area = new Int32Array(count);
@@ -83,8 +87,8 @@ export function labelRegions(index: IndexMap, width: number, height: number): Re
   const maxX = new Int32Array(count).fill(-1);
   const maxY = new Int32Array(count).fill(-1);
   for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
-      const l = labels[i];
+    for (let x = 0, j = (y + 1) * s + 1; x < width; x++, i++, j++) {
+      const l = labels[j];
       if (l < 0) continue;
       color[l] = index[i];
       area[l]++;

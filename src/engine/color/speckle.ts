@@ -61,23 +61,20 @@ export function mergeSpeckles(
       best[r] = o;
     }
   };
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
-      const l = labels[i];
+  const s = width + 2;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0, j = (y + 1) * s + 1; x < width; x++, j++) {
+      const l = labels[j];
       if (l < 0) continue;
-      if (x + 1 < width) {
-        const o = labels[i + 1];
-        if (o >= 0 && o !== l) {
-          consider(l, o);
-          consider(o, l);
-        }
+      const right = labels[j + 1];
+      if (right >= 0 && right !== l) {
+        consider(l, right);
+        consider(right, l);
       }
-      if (y + 1 < height) {
-        const o = labels[i + width];
-        if (o >= 0 && o !== l) {
-          consider(l, o);
-          consider(o, l);
-        }
+      const down = labels[j + s];
+      if (down >= 0 && down !== l) {
+        consider(l, down);
+        consider(down, l);
       }
     }
   }
@@ -98,9 +95,11 @@ export function mergeSpeckles(
   }
   if (merged === 0) return null;
   const out = index.slice();
-  for (let i = 0; i < out.length; i++) {
-    const l = labels[i];
-    if (l >= 0) out[i] = color[find(parent, l)];
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0, j = (y + 1) * s + 1; x < width; x++, i++, j++) {
+      const l = labels[j];
+      if (l >= 0) out[i] = color[find(parent, l)];
+    }
   }
   return out;
 }

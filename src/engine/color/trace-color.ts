@@ -27,9 +27,14 @@ function opaqueCopy(raster: Raster): Raster {
   return { width: raster.width, height: raster.height, data };
 }
 
-/** Douglas-Peucker tolerance in pixels: the curve tolerance, tightened by `detail` (0.5 leaves it as is). */
+/**
+ * Douglas-Peucker tolerance in pixels: the curve tolerance plus a margin that
+ * `detail` shrinks (none at detail 1). The margin absorbs the quarter-pixel
+ * wobble left in edge midpoints by the pixel grid, which no faithful curve
+ * should follow.
+ */
 export function fitTolerance(options: ResolvedOptions): number {
-  return options.curveTolerance * (1.5 - options.detail);
+  return options.curveTolerance + 0.8 * (1 - options.detail);
 }
 
 export function* traceColor(
@@ -48,7 +53,7 @@ export function* traceColor(
   else palette = choosePalette(buildHistogram(src), { colors: options.colors, detail: options.detail });
 
   yield { kind: 'stage', stage: 'index', progress: 0.2 };
-  const index = reassignBlends(indexPixels(src, palette), w, h, palette);
+  const index = reassignBlends(indexPixels(src, palette), src, palette);
 
   yield { kind: 'stage', stage: 'regions', progress: 0.3 };
   let regions = labelRegions(index, w, h);

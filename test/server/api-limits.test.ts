@@ -1,0 +1,178 @@
+import type { FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fileForm, makeApp, noisePng, shapesPng } from './helpers.js';
+
+const apps: FastifyInstance[] = [];
+async function appWith(env: Record<string, string>): Promise<FastifyInstance> {
+  const app = await makeApp(env);
+  apps.push(app);
+  return app;
+}
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((a) => a.close()));
+});
+
+async function convert(
+  app: FastifyInstance,
+  data: Buffer,
+  url = '/convert',
+  headers: Record<string, string> = {},
+) {
+  const body = fileForm(data);
+  return app.inject({ method: 'POST', url, payload: body.payload, headers: { ...body.headers, ...headers } });
+}
+
+describe('API keys', () => {
+  it('401 without a valid X-API-Key on API routes; probes, metrics and docs stay open; every key works', async () => {
+    const app = await appWith({ API_KEY_REQUIRED: 'true', API_KEYS: 'first-key-0001,second-key-0002' });
+    const png = await shapesPng(32);
+    const none = await convert(app, png);
+    expect(none.json()).toMatchObject({
+      statusCode: 401,
+      code: 'UNAUTHORIZED',
+      message: expect.stringMatching(/X-API-Key/),
+    });
+    expect((await convert(app, png, '/convert', { 'x-api-key': 'wrong-key-0000' })).statusCode).toBe(401);
+    expect((await app.inject('/api/cache/stats')).statusCode).toBe(401);
+    expect((await app.inject('/tasks/x')).statusCode).toBe(401);
+    for (const key of ['first-key-0001', 'second-key-0002']) {
+      expect((await convert(app, png, '/api/convert', { 'x-api-key': key })).statusCode).toBe(200);
+    }
+    for (const url of ['/health', '/api/health', '/metrics', '/docs/json']) {
+      expect((await app.inject(url)).statusCode).toBe(200);
+    }
+    expect((await app.inject('/ready')).statusCode).not.toBe(401);
+  });
+});
+
+describe('rate limit', () => {
+  it('429 with Retry-After and rate-limit headers past RATE_LIMIT requests per hour per client', async () => {
+    const app = await appWith({ RATE_LIMIT: '3' });
+    const seen = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await app.inject('/cache/stats');
+      expect(r.statusCode).toBe(200);
+      seen.push(r.headers['x-ratelimit-remaining']);
+      expect(r.headers['x-ratelimit-limit']).toBe('3');
+    }
+    expect(seen).toEqual(['2', '1', '0']);
+    const refused = await app.inject('/cache/stats');
+    expect(refused.json()).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
+    const retry = Number(refused.headers['retry-after']);
+    expect(retry).toBeGreaterThan(3500);
+    expect(retry).toBeLessThanOrEqual(3600);
+    expect(Number(refused.headers['x-ratelimit-reset'])).toBe(retry);
+    expect((await app.inject('/health')).statusCode).toBe(200);
+    const other = await app.inject({ url: '/cache/stats', remoteAddress: '10.0.0.9' });
+    expect(other.statusCode).toBe(200);
+  });
+});
+
+describe('CORS', () => {
+  it('allows only the configured origins', async () => {
+    const app = await appWith({ CORS_ORIGINS: 'https://ok.example' });
+    const ok = await app.inject({ url: '/api/', headers: { origin: 'https://ok.example' } });
+    expect(ok.headers['access-control-allow-origin']).toBe('https://ok.example');
+    expect(String(ok.headers['access-control-expose-headers'])).toContain('X-Cache');
+    const other = await app.inject({ url: '/api/', headers: { origin: 'https://evil.example' } });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('sends no CORS headers when CORS_ORIGINS is empty', async () => {
+    const app = await appWith({});
+    const r = await app.inject({ url: '/api/', headers: { origin: 'https://any.example' } });
+    expect(r.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('feature switches', () => {
+  it('503 STREAMING_DISABLED, 503 BACKGROUND_DISABLED, 404 metrics, cache stats disabled', async () => {
+    const app = await appWith({
+      STREAMING_ENABLED: 'false',
+      BACKGROUND_PROCESSING: 'false',
+      MONITORING_ENABLED: 'false',
+      CACHE_ENABLED: 'false',
+    });
+    const png = await shapesPng(32);
+    expect((await convert(app, png, '/convert/streaming')).json()).toMatchObject({
+      statusCode: 503,
+      code: 'STREAMING_DISABLED',
+    });
+    expect((await convert(app, png, '/convert/background')).json()).toMatchObject({
+      statusCode: 503,
+      code: 'BACKGROUND_DISABLED',
+    });
+    expect((await app.inject('/metrics')).statusCode).toBe(404);
+    expect((await app.inject('/cache/stats')).json()).toEqual({
+      enabled: false,
+      hits: 0,
+      misses: 0,
+      total_keys: 0,
+    });
+    const twice = [await convert(app, png), await convert(app, png)];
+    expect(twice.map((r) => r.headers['x-cache'])).toEqual(['MISS', 'MISS']);
+  });
+});
+
+describe('timeouts and back-pressure', () => {
+  it('504 when a conversion passes VECTORIZATION_TIMEOUT, its thread is stopped, and the next request works', async () => {
+    const app = await appWith({ WORKER_POOL_SIZE: '1', VECTORIZATION_TIMEOUT: '0.3' });
+    await new Promise((r) => setTimeout(r, 300));
+    const slow = await noisePng(1400, 1400, 3);
+    const body = fileForm(slow, { color_mode: 'color' });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/convert',
+      payload: body.payload,
+      headers: body.headers,
+    });
+    expect(r.json()).toMatchObject({
+      statusCode: 504,
+      code: 'TIMEOUT',
+      message: expect.stringMatching(/0.3 s/),
+    });
+    expect(app.service.pool.stats()).toMatchObject({ terminated: 1, busy: 0 });
+    const next = await convert(app, await shapesPng(24));
+    expect(next.statusCode).toBe(200);
+  });
+
+  it('503 BUSY with Retry-After, fast, when the workers are busy and the wait queue is full', async () => {
+    const app = await appWith({ WORKER_POOL_SIZE: '1', MAX_QUEUE_SIZE: '1' });
+    await new Promise((r) => setTimeout(r, 300));
+    const images = await Promise.all([1, 2, 3].map((seed) => noisePng(300, 300, seed)));
+    const responses = await Promise.all(
+      images.map((img) => convert(app, img, '/convert?color_mode=color&use_cache=false')),
+    );
+    const codes = responses.map((r) => r.statusCode).sort();
+    expect(codes).toEqual([200, 200, 503]);
+    const busy = responses.filter((r) => r.statusCode === 503);
+    expect(busy.length).toBeGreaterThanOrEqual(1);
+    for (const r of busy) {
+      expect(r.json().code).toBe('BUSY');
+      expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    }
+  });
+});
+
+describe('readiness', () => {
+  it('is ready once the workers load, and not ready while shutting down', async () => {
+    const app = await appWith({ WORKER_POOL_SIZE: '1' });
+    const ready = await (async () => {
+      for (let i = 0; i < 100; i++) {
+        const r = await app.inject('/ready');
+        if (r.statusCode === 200) return r;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      throw new Error('never ready');
+    })();
+    expect(ready.json()).toMatchObject({
+      status: 'ready',
+      checks: { workers: true, cache: true, jobs: true },
+    });
+    app.service.state.closing = true;
+    const closing = await app.inject('/ready');
+    expect(closing.statusCode).toBe(503);
+    expect(closing.json()).toMatchObject({ status: 'not_ready', checks: { accepting: false } });
+    expect((await app.inject('/health')).statusCode).toBe(200);
+  });
+});

@@ -4,7 +4,13 @@
  * `resolveOptions`, whose messages are rewritten to name the flag.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { EngineOptionError, PRESET_NAMES, resolveOptions, type VectorizeOptions } from '../engine/index.js';
+import {
+  DEFAULTS,
+  EngineOptionError,
+  PRESET_NAMES,
+  resolveOptions,
+  type VectorizeOptions,
+} from '../engine/index.js';
 import { UsageError } from './exit-codes.js';
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)$/;
@@ -61,7 +67,7 @@ export function addEngineFlags(cmd: Command): Command {
       new Option('--preset <name>', 'named preset; explicit flags override it').choices(PRESET_NAMES),
     )
     .addOption(
-      new Option('-m, --mode <mode>', 'colour mode (default binary)').choices([
+      new Option('-m, --mode <mode>', `colour mode (default ${DEFAULTS.mode})`).choices([
         'binary',
         'grayscale',
         'color',
@@ -69,7 +75,7 @@ export function addEngineFlags(cmd: Command): Command {
     )
     .option(
       '-t, --threshold <level>',
-      'binary: auto (Otsu), adaptive (local, for uneven lighting) or 0-255 (default auto)',
+      `binary: auto (Otsu), adaptive (local, for uneven lighting) or 0-255 (default ${DEFAULTS.threshold})`,
       parseThreshold,
     )
     .option('--invert', 'binary: trace the light parts instead of the dark')
@@ -77,24 +83,40 @@ export function addEngineFlags(cmd: Command): Command {
     .option('--no-transparent-background', 'treat transparent pixels by their colour')
     .option(
       '--speckle <px>',
-      'drop or merge regions smaller than this area in pixels (default 2)',
+      `drop or merge regions smaller than this area in pixels (default ${DEFAULTS.speckle})`,
       parseNumber,
     )
     .option(
       '--corner-threshold <deg>',
-      'turns sharper than this stay corners, 0-180 (default 60)',
+      `0-180: how sharp a vertex must be to stay a corner; 0 gives polygons (default ${DEFAULTS.cornerThreshold})`,
       parseNumber,
     )
-    .option('--curve-tolerance <px>', 'how far a curve may stray from the outline (default 0.5)', parseNumber)
-    .option('--precision <digits>', 'decimal places of coordinates, 0-4 (default 1)', parseNumber)
-    .option('--colors <n>', 'colour/grayscale: number of colours 2-256 or auto (default auto)', parseColors)
+    .option(
+      '--curve-tolerance <px>',
+      `how far a curve may stray from the outline (default ${DEFAULTS.curveTolerance})`,
+      parseNumber,
+    )
+    .option(
+      '--precision <digits>',
+      `decimal places of coordinates, 0-4 (default ${DEFAULTS.precision})`,
+      parseNumber,
+    )
+    .option(
+      '--colors <n>',
+      `colour/grayscale: number of colours 2-256 or auto (default ${DEFAULTS.colors})`,
+      parseColors,
+    )
     .option('--palette <list>', 'colour: fixed palette, e.g. "#ffffff,#1a2b3c"', parsePalette)
-    .option('--detail <0-1>', 'how closely curves follow the pixels (default 0.5)', parseNumber)
+    .option(
+      '--detail <0-1>',
+      `how closely curves follow the pixels (default ${DEFAULTS.detail})`,
+      parseNumber,
+    )
     .addOption(
-      new Option('--layering <kind>', 'colour: stacked (no seams) or cutout (default stacked)').choices([
-        'stacked',
-        'cutout',
-      ]),
+      new Option(
+        '--layering <kind>',
+        `colour: stacked (no seams) or cutout (default ${DEFAULTS.layering})`,
+      ).choices(['stacked', 'cutout']),
     );
 }
 

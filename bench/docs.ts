@@ -9,6 +9,7 @@ import { fidelityChart } from './chart.js';
 import type { MemoryResult } from './memory.js';
 import { failureNotes, memoryTable, setTable } from './report.js';
 import type { SetSpec } from './sets.js';
+import { TOOLS } from './tools.js';
 import type { Summary } from './summary.js';
 import { checkTargets, targetsTable } from './targets.js';
 
@@ -43,6 +44,8 @@ export function resultsMarkdown(
     '',
     '¹ potrace runs as a separate process: its time includes the process start and reading the PBM.',
   );
+  parts.push('', '### Tools and settings', '', '| tool | sets | settings |', '|---|---|---|');
+  for (const t of TOOLS) parts.push(`| ${t.name} | ${t.kind} | ${t.settings} |`);
   if (memory.length) parts.push('', '### Peak memory', '', memoryTable(memory));
   const failures = failureNotes(summaries);
   if (failures.length) parts.push('', '### Failures', '', ...failures);

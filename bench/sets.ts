@@ -42,6 +42,8 @@ export interface SetSpec {
 
 const ROOT = new URL('..', import.meta.url).pathname;
 export const CACHE = join(ROOT, 'bench/.cache');
+/** Packages the benchmark installs for itself (scripts/install-bench-deps.sh), outside the project's node_modules. */
+export const BENCH_DEPS = join(CACHE, 'deps');
 const PHOTO_DIR = '/usr/share/backgrounds/mate/nature';
 const SEED = 20261128;
 
@@ -158,7 +160,7 @@ export const SETS: readonly SetSpec[] = [
     count: 30,
     quickCount: 5,
     choose: (count) => {
-      const dir = pkgDir('flag-icons/flags/4x3');
+      const dir = join(BENCH_DEPS, 'node_modules/flag-icons/flags/4x3');
       return seededSample(svgFiles(dir), count, SEED + 5).map((file) => ({
         id: file.replace(/\.svg$/, ''),
         make: async () => {

@@ -6,10 +6,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { vectorize, type VectorizeOptions } from '../src/engine/index.js';
 import { decodeImage } from '../src/node/decode/index.js';
-import type { BenchImage, SetKind } from './sets.js';
+import { BENCH_DEPS, type BenchImage, type SetKind } from './sets.js';
 
 export interface Tool {
   /** Short name in tables. */
@@ -24,8 +25,9 @@ export interface Tool {
 }
 
 const require = createRequire(import.meta.url);
+const requireBenchDep = createRequire(join(BENCH_DEPS, 'package.json'));
 
-/** The parts of @neplex/vectorizer used here. It is installed by scripts/install-bench-deps.sh, not package.json. */
+/** The parts of @neplex/vectorizer used here. scripts/install-bench-deps.sh installs it into bench/.cache/deps. */
 interface VtracerModule {
   vectorizeSync(png: Buffer, config?: number): string;
   Preset: { Bw: number; Poster: number; Photo: number };
@@ -44,7 +46,7 @@ interface PotraceModule {
 
 let vtracerModule: VtracerModule | null = null;
 function vtracer(): VtracerModule {
-  vtracerModule ??= require('@neplex/vectorizer') as VtracerModule;
+  vtracerModule ??= requireBenchDep('@neplex/vectorizer') as VtracerModule;
   return vtracerModule;
 }
 const imageTracer = (): ImageTracer => require('imagetracerjs') as ImageTracer;

@@ -150,6 +150,17 @@ describe('bad input', () => {
     expect(err.message).toMatch(/^Corrupt or truncated JPEG file: .*premature end/);
   });
 
+  it.each([
+    ['GIF', () => raw().gif()],
+    ['TIFF', () => raw().tiff({ compression: 'lzw' })],
+    ['WebP', () => raw().webp({ lossless: true })],
+  ])('a %s cut in half is corrupt', async (name, encoder) => {
+    const bytes = await encoder().toBuffer();
+    const err = await failure(bytes.subarray(0, bytes.length >> 1));
+    expect(err.code).toBe('CORRUPT_IMAGE');
+    expect(err.message).toMatch(new RegExp(`^Corrupt or truncated ${name} file: \\w`));
+  });
+
   it('a GIF signature followed by garbage is corrupt', async () => {
     const err = await failure(new TextEncoder().encode('GIF89a and then nothing of an image'));
     expect(err.code).toBe('CORRUPT_IMAGE');

@@ -49,6 +49,8 @@ function decoderDetail(message: string): string {
     const clean = line
       .replace(/^Input buffer has corrupt header:?\s*/i, '')
       .replace(/^[A-Za-z_]*(vips|load)[A-Za-z_]*:\s*/i, '')
+      .replace(/^Input buffer contains unsupported image format$/i, 'its structure cannot be read')
+      .replace(/:\s*$/, '')
       .trim();
     if (clean) parts.add(clean);
   }

@@ -1,0 +1,185 @@
+/** The service on a real socket: streaming, server-sent events, load, slow clients and SIGTERM. */
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectSafeSvg, makeApp, shapesPng } from './helpers.js';
+
+let app: FastifyInstance;
+let base: string;
+
+beforeAll(async () => {
+  app = await makeApp({ WORKER_POOL_SIZE: '2', REQUEST_TIMEOUT: '1', MAX_QUEUE_SIZE: '64' });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = app.server.address() as { port: number };
+  base = `http://127.0.0.1:${addr.port}`;
+});
+afterAll(() => app.close());
+
+/** Many coloured rectangles: a colour trace with many layers that takes a while. */
+async function mosaicPng(size: number, seed: number): Promise<Buffer> {
+  const colors = ['#e6194b', '#3cb44b', '#ffe119', '#4363d8', '#f58231', '#911eb4', '#46f0f0', '#f032e6'];
+  let x = seed;
+  const rnd = () => (x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  let shapes = '';
+  for (let i = 0; i < 400; i++) {
+    const w = 10 + rnd() * size * 0.2;
+    shapes += `<rect x="${rnd() * size}" y="${rnd() * size}" width="${w}" height="${w * (0.3 + rnd())}" fill="${colors[i % colors.length]}"/>`;
+  }
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="100%" height="100%" fill="#fff"/>${shapes}</svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+function formData(data: Buffer, fields: Record<string, string> = {}): FormData {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+  fd.append('file', new Blob([new Uint8Array(data)]), 'image.png');
+  return fd;
+}
+
+describe('streaming', () => {
+  it('sends the first bytes of the SVG while the conversion is still running', async () => {
+    const png = await mosaicPng(1000, 5);
+    const res = await fetch(`${base}/api/convert/streaming?color_mode=color&colors=8&use_cache=false`, {
+      method: 'POST',
+      body: formData(png),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');
+    expect(res.headers.get('transfer-encoding')).toBe('chunked');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    const first = await reader.read();
+    const busyAtFirstBytes = app.service.pool.stats().busy;
+    let text = decoder.decode(first.value, { stream: true });
+    expect(text.startsWith('<svg')).toBe(true);
+    let reads = 1;
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      reads++;
+      text += decoder.decode(r.value, { stream: true });
+    }
+    expect(busyAtFirstBytes).toBe(1);
+    expect(reads).toBeGreaterThan(1);
+    expectSafeSvg(text);
+    const whole = await fetch(`${base}/convert?color_mode=color&colors=8&use_cache=false`, {
+      method: 'POST',
+      body: formData(png),
+    });
+    expect(text).toBe(await whole.text());
+  });
+});
+
+describe('server-sent events', () => {
+  it('streams rising progress events, then one completed event with the status, then ends', async () => {
+    const png = await mosaicPng(700, 9);
+    const accepted = await (
+      await fetch(`${base}/convert/background?color_mode=color&use_cache=false`, {
+        method: 'POST',
+        body: formData(png),
+      })
+    ).json();
+    const res = await fetch(`${base}${accepted.status_url}/events`);
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const body = await res.text();
+    const events = body
+      .trim()
+      .split('\n\n')
+      .map((block) => {
+        const [eventLine, dataLine] = block.split('\n');
+        return { event: eventLine.replace('event: ', ''), data: JSON.parse(dataLine.replace('data: ', '')) };
+      });
+    const progress = events.filter((e) => e.event === 'progress').map((e) => e.data.progress as number);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(events.at(-1)!.event).toBe('completed');
+    expect(events.at(-1)!.data).toMatchObject({
+      task_id: accepted.task_id,
+      status: 'completed',
+      progress: 100,
+    });
+    expect(events.filter((e) => e.event !== 'progress')).toHaveLength(1);
+  });
+});
+
+describe('load', () => {
+  it('answers 20 parallel conversions, none lost, while /health keeps answering', async () => {
+    const images = await Promise.all(Array.from({ length: 20 }, (_, i) => shapesPng(60 + i * 4)));
+    let finished = 0;
+    const conversions = images.map((png) =>
+      fetch(`${base}/convert?use_cache=false`, { method: 'POST', body: formData(png) }).then(async (r) => {
+        finished++;
+        return { status: r.status, text: await r.text() };
+      }),
+    );
+    const healthLatencies: number[] = [];
+    while (finished < 10) {
+      const t0 = performance.now();
+      const h = await fetch(`${base}/health`);
+      expect(h.status).toBe(200);
+      healthLatencies.push(performance.now() - t0);
+    }
+    const results = await Promise.all(conversions);
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+    for (const r of results) expectSafeSvg(r.text);
+    expect(healthLatencies.length).toBeGreaterThan(0);
+    expect(Math.max(...healthLatencies)).toBeLessThan(1000);
+  });
+});
+
+describe('slow clients', () => {
+  it('cuts off a client that sends its body too slowly (REQUEST_TIMEOUT)', async () => {
+    const { port } = app.server.address() as { port: number };
+    const socket = connect(port, '127.0.0.1');
+    socket.write(
+      'POST /convert HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\n',
+    );
+    let received = '';
+    socket.on('data', (d) => (received += d.toString()));
+    await new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    expect(received).toMatch(/^HTTP\/1.1 408/);
+  });
+});
+
+describe('SIGTERM', () => {
+  it('stops accepting, finishes the request in flight, and exits 0', async () => {
+    const main = fileURLToPath(new URL('../../dist/server/main.js', import.meta.url));
+    const child = spawn(process.execPath, [main], {
+      env: {
+        PATH: process.env.PATH,
+        BACKEND_HOST: '127.0.0.1',
+        BACKEND_PORT: '0',
+        WORKER_POOL_SIZE: '1',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        out += d.toString();
+        const m = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const png = await mosaicPng(600, 3);
+    const inFlight = fetch(`${url}/convert?color_mode=color`, { method: 'POST', body: formData(png) });
+    for (let i = 0; i < 200; i++) {
+      const health = await (await fetch(`${url}/health`)).json();
+      if (health.workers.busy > 0) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    child.kill('SIGTERM');
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expectSafeSvg(await res.text());
+    expect(await exited).toBe(0);
+    await expect(fetch(`${url}/health`)).rejects.toThrow();
+  });
+});

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
-import type { ApiError } from './api/api-error.js';
+import { ApiError } from './api/api-error.js';
 import { fetchServiceInfo, type ServiceInfo } from './api/service-info.js';
 import { ApiKeyDialog } from './auth/ApiKeyDialog.js';
 import { loadApiKey, storeApiKey } from './auth/api-key-store.js';
@@ -32,7 +32,7 @@ export function App() {
   const [apiKey, setApiKey] = useState(loadApiKey);
   const [keyPrompt, setKeyPrompt] = useState<KeyPrompt>({ open: false, reason: null });
   const [notice, setNotice] = useState('');
-  const [info, setInfo] = useState<ServiceInfo | null | undefined>(undefined);
+  const [info, setInfo] = useState<ServiceInfo | 'loading' | 'locked' | 'down'>('loading');
 
   const onUnauthorized = useCallback(
     (error: ApiError) => setKeyPrompt({ open: true, reason: error.message }),
@@ -45,8 +45,9 @@ export function App() {
 
   useEffect(() => {
     const controller = new AbortController();
-    fetchServiceInfo(apiKey, controller.signal).then(setInfo, () => {
-      if (!controller.signal.aborted) setInfo(null);
+    fetchServiceInfo(apiKey, controller.signal).then(setInfo, (error: unknown) => {
+      if (controller.signal.aborted) return;
+      setInfo(error instanceof ApiError && error.status === 401 ? 'locked' : 'down');
     });
     return () => controller.abort();
   }, [apiKey]);
@@ -116,11 +117,13 @@ export function App() {
       </main>
 
       <footer className="app-footer">
-        {info === undefined
+        {info === 'loading'
           ? 'Connecting to the service…'
-          : info === null
-            ? 'The service is not reachable.'
-            : `${info.name} ${info.version}${info.engine_version ? ` · engine ${info.engine_version}` : ''}`}
+          : info === 'locked'
+            ? 'This service needs an API key.'
+            : info === 'down'
+              ? 'The service is not reachable.'
+              : `${info.name} ${info.version}${info.engine_version ? ` · engine ${info.engine_version}` : ''}`}
         {' · '}
         <a href="./api/docs" target="_blank" rel="noreferrer">
           API documentation

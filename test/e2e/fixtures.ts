@@ -1,0 +1,54 @@
+/** Test images made on the fly with sharp from tiny SVG scenes: flat shapes with exact, known edges. */
+import sharp from 'sharp';
+import type { Raster } from '../../src/engine/types.js';
+
+export interface Fixture {
+  readonly name: string;
+  readonly mimeType: string;
+  readonly buffer: Buffer;
+}
+
+function scene(width: number, height: number, body: string): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="#fff"/>${body}</svg>`;
+}
+
+export async function png(name: string, width: number, height: number, body: string): Promise<Fixture> {
+  const buffer = await sharp(Buffer.from(scene(width, height, body)))
+    .png()
+    .toBuffer();
+  return { name, mimeType: 'image/png', buffer };
+}
+
+/** A red disc and a navy square on white: two colours with straight and curved edges. */
+export const shapes = (): Promise<Fixture> =>
+  png(
+    'shapes.png',
+    240,
+    160,
+    '<circle cx="70" cy="80" r="45" fill="#d33"/><rect x="130" y="35" width="80" height="90" fill="#236"/>',
+  );
+
+/** Black marks for a batch: each file different, so no result comes from another's cache entry. */
+export const mark = (i: number): Promise<Fixture> =>
+  png(
+    `mark-${i}.png`,
+    120 + 20 * i,
+    90,
+    `<path d="M10 80 L${40 + 10 * i} 10 L${80 + 10 * i} 80 Z" fill="#000"/><circle cx="${100 + 20 * i}" cy="45" r="14" fill="#000"/>`,
+  );
+
+/** Text with an image's name: the service must refuse it whatever the name says. */
+export const notAnImage = (): Fixture => ({
+  name: 'notes.png',
+  mimeType: 'image/png',
+  buffer: Buffer.from('These are meeting notes, not a picture.\n'),
+});
+
+export async function decode(buffer: Buffer): Promise<Raster> {
+  const { data, info } = await sharp(buffer).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length),
+  };
+}

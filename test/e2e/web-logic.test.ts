@@ -1,0 +1,163 @@
+/**
+ * The UI's pure logic, run in Node: the event-stream parser that follows
+ * background jobs, the options-to-query mapping of the API contract, the
+ * zoom maths shared by both panes, and file naming for downloads.
+ */
+import { describe, expect, it } from 'vitest';
+import { SseParser, type SseEvent } from '../../web/src/api/sse-parser.js';
+import {
+  effectiveValues,
+  INITIAL_OPTIONS,
+  optionsKey,
+  setOption,
+  setPreset,
+  toQuery,
+} from '../../web/src/options/model.js';
+import { formatBytes, svgFileName, uniqueSvgNames } from '../../web/src/result/format.js';
+import { clampZoom, fitView, MAX_ZOOM, MIN_ZOOM, zoomAt } from '../../web/src/viewer/zoom-math.js';
+
+const STREAM =
+  ': keep-alive\n' +
+  'event: progress\ndata: {"status":"processing","progress":40,"stage":"trace"}\n\n' +
+  'event: progress\r\ndata: {"progress":80}\r\n\r\n' +
+  'data: line one\ndata: line two\n\n' +
+  'event: completed\ndata:{"status":"completed"}\n\n';
+
+const EXPECTED: SseEvent[] = [
+  { event: 'progress', data: '{"status":"processing","progress":40,"stage":"trace"}' },
+  { event: 'progress', data: '{"progress":80}' },
+  { event: 'message', data: 'line one\nline two' },
+  { event: 'completed', data: '{"status":"completed"}' },
+];
+
+describe('SseParser', () => {
+  it('parses a whole stream: named events, CRLF lines, comments, multi-line data, no space after the colon', () => {
+    expect(new SseParser().feed(STREAM)).toEqual(EXPECTED);
+  });
+
+  it('gives the same events however the stream is cut into chunks', () => {
+    for (const size of [1, 2, 3, 7, 13]) {
+      const parser = new SseParser();
+      const events: SseEvent[] = [];
+      for (let i = 0; i < STREAM.length; i += size) events.push(...parser.feed(STREAM.slice(i, i + size)));
+      expect(events, `chunks of ${size}`).toEqual(EXPECTED);
+    }
+  });
+
+  it('waits for the blank line before answering an event, and drops events without data', () => {
+    const parser = new SseParser();
+    expect(parser.feed('event: progress\ndata: {"progress":10}\n')).toEqual([]);
+    expect(parser.feed('\n')).toEqual([{ event: 'progress', data: '{"progress":10}' }]);
+    expect(parser.feed('event: ping\n\n')).toEqual([]);
+    expect(parser.feed('data: x\n\n')).toEqual([{ event: 'message', data: 'x' }]);
+  });
+
+  it('keeps a CR at the end of a chunk until it knows whether an LF follows', () => {
+    const parser = new SseParser();
+    expect(parser.feed('data: a\r')).toEqual([]);
+    expect(parser.feed('\n\r\n')).toEqual([{ event: 'message', data: 'a' }]);
+  });
+});
+
+describe('options model', () => {
+  it('sends nothing for the defaults, so the service applies its own', () => {
+    expect(toQuery(INITIAL_OPTIONS).toString()).toBe('');
+    expect(effectiveValues(INITIAL_OPTIONS)).toMatchObject({
+      mode: 'binary',
+      threshold: 'auto',
+      detail: 0.5,
+      speckle: 2,
+    });
+  });
+
+  it('maps hand-set options to the contract’s snake_case names, in a stable order', () => {
+    let options = setOption(INITIAL_OPTIONS, 'mode', 'color');
+    options = setOption(options, 'cornerThreshold', 45);
+    options = setOption(options, 'colors', 12);
+    options = setOption(options, 'transparentBackground', false);
+    expect(toQuery(options).toString()).toBe(
+      'colors=12&corner_threshold=45&color_mode=color&transparent_background=false',
+    );
+  });
+
+  it('shows a preset’s values, lets hand-set options win, and clears them when another preset is picked', () => {
+    const photo = setPreset('photo');
+    expect(toQuery(photo).toString()).toBe('preset=photo');
+    expect(effectiveValues(photo)).toMatchObject({ mode: 'color', colors: 24, speckle: 16 });
+    const tuned = setOption(photo, 'colors', 8);
+    expect(effectiveValues(tuned).colors).toBe(8);
+    expect(toQuery(tuned).toString()).toBe('preset=photo&colors=8');
+    expect(setPreset('logo').overrides).toEqual({});
+  });
+
+  it('shows the preset the service picked when the preset is auto', () => {
+    const auto = setPreset('auto');
+    expect(effectiveValues(auto, 'posterize')).toMatchObject({ mode: 'color', colors: 6 });
+    expect(effectiveValues(auto, null).mode).toBe('binary');
+    expect(effectiveValues(auto, 'no-such-preset').mode).toBe('binary');
+  });
+
+  it('gives different keys to different options and the same key to the same options', () => {
+    const a = setOption(setOption(INITIAL_OPTIONS, 'detail', 0.7), 'speckle', 9);
+    const b = setOption(setOption(INITIAL_OPTIONS, 'speckle', 9), 'detail', 0.7);
+    expect(optionsKey(a)).toBe(optionsKey(b));
+    expect(optionsKey(a)).not.toBe(optionsKey(setOption(a, 'detail', 0.75)));
+  });
+});
+
+describe('zoom maths', () => {
+  it('fits an image into the pane, centred, never enlarged past 100%', () => {
+    expect(fitView({ width: 1000, height: 500 }, { width: 500, height: 500 })).toEqual({
+      zoom: 0.47,
+      x: 15,
+      y: 132.5,
+    });
+    expect(fitView({ width: 10, height: 10 }, { width: 400, height: 300 })).toEqual({
+      zoom: 1,
+      x: 195,
+      y: 145,
+    });
+  });
+
+  it('keeps the image point under the pointer fixed while zooming', () => {
+    const view = { zoom: 2, x: -30, y: 10 };
+    const [ax, ay] = [120, 80];
+    const imageX = (ax - view.x) / view.zoom;
+    const imageY = (ay - view.y) / view.zoom;
+    const zoomed = zoomAt(view, 3, ax, ay);
+    expect(zoomed.zoom).toBe(6);
+    expect(imageX * zoomed.zoom + zoomed.x).toBeCloseTo(ax, 9);
+    expect(imageY * zoomed.zoom + zoomed.y).toBeCloseTo(ay, 9);
+  });
+
+  it('clamps zoom to its limits, which reach past 800%', () => {
+    expect(MAX_ZOOM).toBeGreaterThanOrEqual(8);
+    expect(clampZoom(1000)).toBe(MAX_ZOOM);
+    expect(clampZoom(0)).toBe(MIN_ZOOM);
+    expect(zoomAt({ zoom: MAX_ZOOM, x: 0, y: 0 }, 2, 50, 50)).toEqual({ zoom: MAX_ZOOM, x: 0, y: 0 });
+  });
+});
+
+describe('download names', () => {
+  it('replaces the extension with .svg', () => {
+    expect(svgFileName('photo.final.PNG')).toBe('photo.final.svg');
+    expect(svgFileName('scan')).toBe('scan.svg');
+    expect(svgFileName('.png')).toBe('image.svg');
+  });
+
+  it('makes zip entry names unique, ignoring case', () => {
+    expect(uniqueSvgNames(['logo.png', 'LOGO.jpg', 'logo.gif', 'icon.png'])).toEqual([
+      'logo.svg',
+      'LOGO-2.svg',
+      'logo-3.svg',
+      'icon.svg',
+    ]);
+  });
+
+  it('formats sizes', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatBytes(300 * 1024)).toBe('300 KB');
+    expect(formatBytes(3 * 1024 * 1024)).toBe('3.0 MB');
+  });
+});

@@ -183,6 +183,24 @@ describe('BMP headers and channel masks', () => {
     },
   );
 
+  it('V4 header, 16 bit with a 1-bit alpha (A1R5G5B5)', async () => {
+    const masks: [number, number, number, number] = [0x7c00, 0x03e0, 0x001f, 0x8000];
+    const rows = [[0x8000 | 0x7c00, 0x001f]];
+    const px = await decode({ width: 2, height: 1, bpp: 16, dibSize: 108, compression: 3, masks, rows });
+    expect(px).toEqual([
+      [255, 0, 0, 255],
+      [0, 0, 255, 0],
+    ]);
+  });
+
+  it('V5 header, 32 bit with 10-bit channels and a 2-bit alpha', async () => {
+    const masks: [number, number, number, number] = [0x3ff00000, 0x000ffc00, 0x000003ff, 0xc0000000];
+    const rows = [[((2 << 30) | (1023 << 20) | (512 << 10) | 1) >>> 0]];
+    const px = await decode({ width: 1, height: 1, bpp: 32, dibSize: 124, compression: 3, masks, rows });
+    // 512 of 1023 -> round(127.62) = 128; 1 of 1023 -> 0; alpha 2 of 3 -> 170.
+    expect(px).toEqual([[255, 128, 0, 170]]);
+  });
+
   it('V5 header, 24 bit, bottom-up', async () => {
     const px = await decode({
       width: 1,

@@ -31,16 +31,24 @@ function decodeIndexed(
     const c = palette[i];
     lut[i] = 0xff000000 | ((c & 0xff) << 16) | (c & 0xff00) | ((c >>> 16) & 0xff);
   }
+  if (bpp === 8) {
+    for (let y = 0; y < height; y++) {
+      const row = rowOf(y);
+      const o = y * width;
+      for (let x = 0; x < width; x++) out[o + x] = lut[bytes[row + x]];
+    }
+    return;
+  }
   const perByte = 8 / bpp;
   const mask = (1 << bpp) - 1;
   for (let y = 0; y < height; y++) {
     const row = rowOf(y);
     let o = y * width;
-    for (let x = 0; x < width; x++) {
-      const byte = bytes[row + Math.floor(x / perByte)];
+    for (let x = 0; x < width; x += perByte) {
+      const byte = bytes[row + x / perByte];
       // The leftmost pixel sits in the most significant bits.
-      const shift = 8 - bpp * ((x % perByte) + 1);
-      out[o++] = lut[(byte >>> shift) & mask];
+      const n = Math.min(perByte, width - x);
+      for (let k = 0, shift = 8 - bpp; k < n; k++, shift -= bpp) out[o++] = lut[(byte >>> shift) & mask];
     }
   }
 }
@@ -64,6 +72,47 @@ function decode24(
   }
 }
 
+/** 32-bit pixels stored B, G, R, X/A with 8-bit channels: the layout nearly every writer uses. */
+function isBgra32(h: BmpHeader): boolean {
+  const [r, g, b, a] = h.masks!;
+  return (
+    h.bitsPerPixel === 32 &&
+    r.mask === 0xff0000 &&
+    g.mask === 0xff00 &&
+    b.mask === 0xff &&
+    (a.mask === 0 || a.mask === 0xff000000)
+  );
+}
+
+function decodeBgra32(
+  bytes: Uint8Array,
+  h: BmpHeader,
+  rgba: Uint8ClampedArray,
+  rowOf: (y: number) => number,
+): void {
+  const { width, height } = h;
+  const hasAlpha = h.masks![3].mask !== 0 || h.guessAlpha;
+  let anyAlpha = false;
+  for (let y = 0; y < height; y++) {
+    let p = rowOf(y);
+    let o = y * width * 4;
+    for (let x = 0; x < width; x++, p += 4, o += 4) {
+      rgba[o] = bytes[p + 2];
+      rgba[o + 1] = bytes[p + 1];
+      rgba[o + 2] = bytes[p];
+      const alpha = hasAlpha ? bytes[p + 3] : 255;
+      rgba[o + 3] = alpha;
+      anyAlpha ||= alpha !== 0;
+    }
+  }
+  // BI_RGB with every "reserved" byte zero: the file has no alpha.
+  if (h.guessAlpha && !anyAlpha) for (let i = 3; i < rgba.length; i += 4) rgba[i] = 255;
+}
+
+/**
+ * Any other channel masks (16-bit 5-5-5 / 5-6-5, alpha bit fields, 10-bit
+ * channels): each channel is masked, shifted, and scaled to 8 bits by a table.
+ */
 function decodeMasked(
   bytes: Uint8Array,
   h: BmpHeader,
@@ -72,36 +121,33 @@ function decodeMasked(
 ): void {
   const { width, height, bitsPerPixel: bpp } = h;
   const [r, g, b, a] = h.masks!;
-  const tr = scaleTable(r);
-  const tg = scaleTable(g);
-  const tb = scaleTable(b);
-  const ta = a.mask ? scaleTable(a) : null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const step = bpp / 8;
-  // Masks wider than 16 bits are reduced to their top 16 bits before the table lookup.
-  const narrow = (c: BmpChannelMask, v: number): number => {
-    const x = (v & c.mask) >>> c.shift;
-    return c.max > 0xffff ? Math.floor((x * 0xffff) / c.max) : x;
+  // Channels wider than 16 bits are first reduced to their top 16 bits, so the tables stay small.
+  const narrowed = (c: BmpChannelMask): BmpChannelMask => {
+    if (c.max <= 0xffff) return c;
+    const drop = Math.ceil(Math.log2(c.max + 1)) - 16;
+    return { mask: c.mask, shift: c.shift + drop, max: c.max >>> drop };
   };
-  let anyAlpha = false;
+  const [nr, ng, nb, na] = [narrowed(r), narrowed(g), narrowed(b), narrowed(a)];
+  const [mr, mg, mb, ma] = [nr.max, ng.max, nb.max, na.max];
+  const tr = scaleTable(nr);
+  const tg = scaleTable(ng);
+  const tb = scaleTable(nb);
+  const ta = a.mask ? scaleTable(na) : null;
+  const step = bpp / 8;
   for (let y = 0; y < height; y++) {
     let p = rowOf(y);
     let o = y * width * 4;
     for (let x = 0; x < width; x++, p += step, o += 4) {
-      const v = step === 2 ? view.getUint16(p, true) : view.getUint32(p, true);
-      rgba[o] = tr[narrow(r, v)];
-      rgba[o + 1] = tg[narrow(g, v)];
-      rgba[o + 2] = tb[narrow(b, v)];
-      if (ta) rgba[o + 3] = ta[narrow(a, v)];
-      else if (h.guessAlpha) {
-        const alpha = v >>> 24;
-        rgba[o + 3] = alpha;
-        if (alpha !== 0) anyAlpha = true;
-      } else rgba[o + 3] = 255;
+      const v =
+        step === 2
+          ? bytes[p] | (bytes[p + 1] << 8)
+          : (bytes[p] | (bytes[p + 1] << 8) | (bytes[p + 2] << 16) | (bytes[p + 3] << 24)) >>> 0;
+      rgba[o] = tr[(v >>> nr.shift) & mr];
+      rgba[o + 1] = tg[(v >>> ng.shift) & mg];
+      rgba[o + 2] = tb[(v >>> nb.shift) & mb];
+      rgba[o + 3] = ta ? ta[(v >>> na.shift) & ma] : 255;
     }
   }
-  // BI_RGB 32-bit with every "reserved" byte zero: the file has no alpha.
-  if (h.guessAlpha && !anyAlpha) for (let i = 3; i < rgba.length; i += 4) rgba[i] = 255;
 }
 
 /** Decodes the pixels of a BMP whose header `parseBmpHeader` returned. */
@@ -122,6 +168,8 @@ export function decodeBmp(bytes: Uint8Array, h: BmpHeader): Raster {
     decodeIndexed(bytes, h, new Uint32Array(rgba.buffer), rowOf);
   } else if (h.bitsPerPixel === 24) {
     decode24(bytes, h, rgba, rowOf);
+  } else if (isBgra32(h)) {
+    decodeBgra32(bytes, h, rgba, rowOf);
   } else {
     decodeMasked(bytes, h, rgba, rowOf);
   }

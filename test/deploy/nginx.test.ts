@@ -125,8 +125,10 @@ describe.skipIf(!nginxBin)('nginx configuration (frontend image and production e
     expect((await fetch(`${frontendUrl}/assets/missing.js`)).status).toBe(404);
   });
 
-  it('passes /api requests to the backend with path and query unchanged and the client address', async () => {
-    const res = await fetch(`${frontendUrl}/api/tasks/abc?wait=1`);
+  it('passes /api requests to the backend with path and query unchanged and the real client address', async () => {
+    const res = await fetch(`${frontendUrl}/api/tasks/abc?wait=1`, {
+      headers: { 'x-forwarded-for': '6.6.6.6' },
+    });
     expect(await res.json()).toEqual({ url: '/api/tasks/abc?wait=1' });
     expect(seen.at(-1)?.forwardedFor).toBe('127.0.0.1');
   });

@@ -1,4 +1,6 @@
 /** Test images made on the fly with sharp from tiny SVG scenes: flat shapes with exact, known edges. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { Raster } from '../../src/engine/types.js';
 
@@ -51,4 +53,16 @@ export async function decode(buffer: Buffer): Promise<Raster> {
     height: info.height,
     data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length),
   };
+}
+
+/** A Twemoji (CC-BY 4.0, from the @twemoji/svg package) rendered at `size` px on transparency: a real colour picture. */
+export async function emoji(code: string, name: string, size: number): Promise<Fixture> {
+  const svg = readFileSync(
+    fileURLToPath(new URL(`../../node_modules/@twemoji/svg/${code}.svg`, import.meta.url)),
+  );
+  const buffer = await sharp(svg, { density: (72 * size) / 36 })
+    .resize(size, size)
+    .png()
+    .toBuffer();
+  return { name, mimeType: 'image/png', buffer };
 }

@@ -10,7 +10,7 @@ import { unzipSync, strFromU8 } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareToOriginal } from '../../src/quality/index.js';
-import { decode, mark, notAnImage, shapes, type Fixture } from './fixtures.js';
+import { decode, emoji, mark, notAnImage, shapes, type Fixture } from './fixtures.js';
 import {
   buildWebIfStale,
   DESKTOP,
@@ -52,6 +52,26 @@ async function serviceError(service: RunningService, file: Fixture, headers: Rec
   form.append('file', new Blob([new Uint8Array(file.buffer)], { type: file.mimeType }), file.name);
   const response = await fetch(`${service.url}/api/convert`, { method: 'POST', body: form, headers });
   return { status: response.status, body: (await response.json()) as { code: string; message: string } };
+}
+
+/** Picks a mode and waits until the result made with it is on screen; answers the service's response. */
+async function switchMode(page: Page, label: 'Binary' | 'Grayscale' | 'Colour', param: string) {
+  const previous = await page.locator('img.layer-svg').getAttribute('src');
+  const response = page.waitForResponse((r) => new URL(r.url()).searchParams.get('color_mode') === param);
+  await page.getByRole('radio', { name: label }).check();
+  const answer = await response;
+  await page.waitForFunction(
+    `document.querySelector('img.layer-svg')?.getAttribute('src') !== ${JSON.stringify(previous)}`,
+  );
+  return answer;
+}
+
+async function downloadSvg(page: Page): Promise<{ name: string; svg: string }> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download SVG' }).click(),
+  ]);
+  return { name: download.suggestedFilename(), svg: readFileSync(await download.path(), 'utf8') };
 }
 
 function percent(text: string): number {
@@ -107,19 +127,15 @@ describe('web UI against the real service', () => {
     expect(await stat('nodes')).toBe(Number(headers['x-nodes']).toLocaleString('en-US'));
     expect(await stat('cache')).toBe(headers['x-cache']);
 
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download SVG' }).click(),
-    ]);
-    expect(download.suggestedFilename()).toBe('shapes.svg');
-    const svg = readFileSync(await download.path(), 'utf8');
+    const { name, svg } = await downloadSvg(page);
+    expect(name).toBe('shapes.svg');
     expect(svg).toMatch(SVG_START);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
     const fidelity = compareToOriginal(await decode(fixture.buffer), svg);
     expect(fidelity.ssim).toBeGreaterThan(0.9);
     expect(fidelity.deltaE).toBeLessThan(5);
 
-    await page.screenshot({ path: shotPath('ui-desktop.png', true) });
+    await page.screenshot({ path: shotPath('convert.png') });
     await page.close();
   }, 90_000);
 
@@ -183,7 +199,7 @@ describe('web UI against the real service', () => {
     ).toBe('none');
     expect(await page.locator('.layer-outline script').count()).toBe(0);
     for (let i = 0; i < 8; i++) await page.getByRole('button', { name: 'Zoom in' }).click();
-    await page.screenshot({ path: shotPath('ui-split.png', true) });
+    await page.screenshot({ path: shotPath('compare.png') });
     await page.close();
   }, 90_000);
 
@@ -253,6 +269,40 @@ describe('web UI against the real service', () => {
     await page.close();
   }, 90_000);
 
+  it('converts a colour picture faithfully (the screenshots for the docs)', async () => {
+    const page = await openPage(browser, service);
+    const fixture = await emoji('1f99c', 'parrot.png', 360);
+    await upload(page, fixture);
+    await page.getByRole('img', { name: 'SVG of parrot.png' }).waitFor();
+    await switchMode(page, 'Colour', 'color');
+    const { svg } = await downloadSvg(page);
+    const fidelity = compareToOriginal(await decode(fixture.buffer), svg);
+    expect(fidelity.ssim).toBeGreaterThan(0.85);
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: shotPath('ui-desktop.png', true) });
+
+    await page.getByRole('radio', { name: 'Split' }).check();
+    // Zoom in between the parrot's eye and beak, where curves meet corners, and put the divider there.
+    const image = await page.locator('.pane img.layer').first().boundingBox();
+    if (!image) throw new Error('the original is not on screen');
+    const spot = { x: image.x + (image.width * 60) / 360, y: image.y + (image.height * 80) / 360 };
+    await page.mouse.move(spot.x, spot.y);
+    for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -120);
+    const handle = await page.locator('.split-handle').boundingBox();
+    if (!handle) throw new Error('the divider is not on screen');
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(spot.x, handle.y + handle.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: shotPath('ui-split.png', true) });
+
+    await page.setViewportSize(PHONE);
+    await page.getByRole('button', { name: 'Fit' }).click();
+    await page.screenshot({ path: shotPath('ui-phone.png', true) });
+    await page.close();
+  }, 90_000);
+
   it('shows the service’s own message next to a file it refuses', async () => {
     const refused = notAnImage();
     const answer = await serviceError(service, refused);
@@ -276,7 +326,7 @@ describe('web UI against the real service', () => {
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
       PHONE.width,
     );
-    await page.screenshot({ path: shotPath('ui-phone.png', true) });
+    await page.screenshot({ path: shotPath('phone.png') });
 
     await page.getByText('More options').click();
     const unlabelled = await page.evaluate<string[]>(`

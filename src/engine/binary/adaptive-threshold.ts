@@ -8,7 +8,7 @@
  *
  * Bradley-Roth alone hollows out solid ink wider than the window (inside it
  * the local mean is the ink itself), so pixels darker than `solidInk` (a
- * global level between the ink and the threshold) are ink too.
+ * global level close to the ink's) are ink too.
  */
 
 const DARKER = 0.15;

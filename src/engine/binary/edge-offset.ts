@@ -8,6 +8,11 @@
  * far side reaches cP + cQ pixels: the true edge lies cP + cQ - 1 pixels
  * beyond the lattice edge (towards Q when positive). Crisp (binary) input
  * gives cP = 1, cQ = 0 and the edge stays on the lattice, as in potrace.
+ *
+ * Near a corner, P is partly empty because of the other edge, not this one;
+ * the pixel R behind P (further into the ink) is then just as partly empty,
+ * so when R is at least as covered as P both coverages are read relative to
+ * R's. A thin stroke, where R is paper again, keeps the plain reading.
  */
 
 export interface EdgeModel {
@@ -29,6 +34,9 @@ function coverage(m: EdgeModel, x: number, y: number): number {
  * paper pixel (px, py) towards the paper pixel.
  */
 export function edgeOffset(m: EdgeModel, ix: number, iy: number, px: number, py: number): number {
-  const o = coverage(m, ix, iy) + coverage(m, px, py) - 1;
+  const cp = coverage(m, ix, iy);
+  const cr = coverage(m, 2 * ix - px, 2 * iy - py);
+  const ref = cr >= cp && cr > 0 ? cr : 1;
+  const o = (cp + coverage(m, px, py)) / ref - 1;
   return o < -0.5 ? -0.5 : o > 0.5 ? 0.5 : o;
 }

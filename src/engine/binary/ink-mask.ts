@@ -42,7 +42,8 @@ export function inkMask(
   const threshold = typeof setting === 'number' ? (inverted ? 255 - setting : setting) : otsu;
   const { ink, paper } = inkPaperLevels(hist, threshold);
   if (setting === 'adaptive') {
-    const solidInk = ink + (threshold - ink) / 2;
+    // Solid ink: near the ink level and darker than half the global threshold, so paper in shadow stays paper.
+    const solidInk = Math.min(ink + (threshold - ink) / 4, threshold / 2);
     return {
       mask: adaptiveInkMask(luma, width, height, solidInk),
       threshold,

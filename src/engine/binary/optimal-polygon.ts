@@ -33,10 +33,8 @@ function dirBit(dx: number, dy: number): number {
  * without wrapping past m = corner 0) such that i -> j is straight; made
  * non-decreasing in i as the dynamic programme needs.
  */
-export function straightReach(x: Int32Array, y: Int32Array, m: number): Int32Array {
+export function straightReach(x: Int32Array, y: Int32Array, m: number, maxSpan: number): Int32Array {
   const reach = new Int32Array(m);
-  // A segment may span at most half the ring, so every polygon has at least 3 vertices.
-  const maxSpan = Math.min(MAX_SPAN, Math.max(1, ((m + 1) >> 1) - 1));
   for (let i = 0; i < m; i++) {
     const ox = x[i];
     const oy = y[i];
@@ -148,8 +146,20 @@ export function optimalPolygon(points: Int32Array, from: number, m: number): Int
     x[k] = points[2 * (from + k)];
     y[k] = points[2 * (from + k) + 1];
   }
-  const reach = straightReach(x, y, m);
   const sums = latticeSums(x, y, m);
+  const polygon = bestPolygon(x, y, m, sums, Math.min(MAX_SPAN, Math.max(1, m - 2)));
+  // A two-vertex "polygon" (a tiny blob): again with segments spanning less than half the ring.
+  return polygon.length >= 3 ? polygon : bestPolygon(x, y, m, sums, Math.max(1, ((m + 1) >> 1) - 1));
+}
+
+function bestPolygon(
+  x: Int32Array,
+  y: Int32Array,
+  m: number,
+  sums: Float64Array,
+  maxSpan: number,
+): Int32Array {
+  const reach = straightReach(x, y, m, maxSpan);
   const segs = new Int32Array(m + 1);
   const cost = new Float64Array(m + 1);
   const prev = new Int32Array(m + 1);

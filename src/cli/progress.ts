@@ -28,7 +28,14 @@ class TerminalProgress implements Progress {
       Presets.shades_classic,
     );
     this.bar = this.multi.create(total, 0, { done: 0, files: total, file: '' });
+    process.once('SIGINT', this.interrupted);
   }
+
+  /** Ctrl-C: give the terminal its cursor back, then exit as an interrupted process does (128 + SIGINT). */
+  private readonly interrupted = (): void => {
+    this.multi.stop();
+    process.exit(130);
+  };
 
   update(value: number, done: number, file: string): void {
     this.bar.update(value, { done, file });
@@ -40,6 +47,7 @@ class TerminalProgress implements Progress {
 
   stop(): void {
     // cli-progress prints logged lines only when it redraws: flush them before the bar goes.
+    process.removeListener('SIGINT', this.interrupted);
     this.multi.update();
     this.multi.stop();
   }

@@ -66,7 +66,7 @@ export const PRESETS: Readonly<Record<Exclude<PresetName, 'auto'>, Readonly<Vect
   logo: { mode: 'color', colors: 'auto', speckle: 4, detail: 0.5, layering: 'stacked' },
   lineart: { mode: 'binary', threshold: 'auto', speckle: 2, cornerThreshold: 60 },
   clipart: { mode: 'color', colors: 'auto', speckle: 4, detail: 0.6, layering: 'stacked' },
-  photo: { mode: 'color', colors: 24, speckle: 16, detail: 0.4, layering: 'stacked' },
+  photo: { mode: 'color', colors: 16, speckle: 32, detail: 0.3, layering: 'stacked' },
   posterize: { mode: 'color', colors: 6, speckle: 8, detail: 0.4, layering: 'stacked' },
 };
 

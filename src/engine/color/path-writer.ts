@@ -33,7 +33,7 @@ export function formatUnits(v: number, precision: number): string {
 }
 
 class PathBuilder {
-  private parts: string[] = [];
+  private text = '';
   private lastCmd = '';
   private lastNumHasDot = false;
   private afterCmd = false;
@@ -45,21 +45,21 @@ class PathBuilder {
       this.afterCmd = false;
       return;
     }
-    this.parts.push(c);
+    this.text += c;
     this.lastCmd = c;
     this.afterCmd = true;
   }
 
   num(v: number): void {
     const s = formatUnits(v, this.precision);
-    if (!this.afterCmd && s[0] !== '-' && !(s[0] === '.' && this.lastNumHasDot)) this.parts.push(' ');
-    this.parts.push(s);
+    if (!this.afterCmd && s[0] !== '-' && !(s[0] === '.' && this.lastNumHasDot)) this.text += ' ';
+    this.text += s;
     this.lastNumHasDot = s.includes('.');
     this.afterCmd = false;
   }
 
   toString(): string {
-    return this.parts.join('');
+    return this.text;
   }
 }
 

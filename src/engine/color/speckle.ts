@@ -8,8 +8,7 @@
  * - thin and long (average thickness at most 2 px, at least 3 px long) and
  *   clearly different from its neighbours.
  *
- * Returns the new index map (merged pixels take the colour of the region
- * they joined), or null when nothing merged.
+ * Merged pixels take the colour of the region they joined.
  */
 import type { IndexMap } from './index-pixels.js';
 import { dist2 } from './oklab.js';
@@ -37,6 +36,60 @@ export function isFeature(regions: Regions, r: number, d2: number): boolean {
   return len >= 3 && area <= 2 * len && d2 >= STROKE_CONTRAST * STROKE_CONTRAST;
 }
 
+/**
+ * Neighbours of the small regions (area < speckle), as compressed rows;
+ * other regions get empty rows. Consecutive repeats are skipped while
+ * scanning; the few left over are harmless to the callers.
+ */
+function smallNeighbours(
+  regions: Regions,
+  width: number,
+  height: number,
+  speckle: number,
+): [Int32Array, Int32Array] {
+  const { count, labels, area } = regions;
+  const s = width + 2;
+  const from = new Int32Array(count + 1);
+  const last = new Int32Array(count);
+  const cursor = new Int32Array(count);
+  const visit = (fill: Int32Array | null): void => {
+    last.fill(-1);
+    const note = (a: number, b: number): void => {
+      if (area[a] >= speckle || last[a] === b) return;
+      last[a] = b;
+      if (fill) fill[from[a] + cursor[a]++] = b;
+      else from[a + 1]++;
+    };
+    for (let y = 0; y < height; y++) {
+      for (let x = 0, j = (y + 1) * s + 1; x < width; x++, j++) {
+        const l = labels[j];
+        if (l < 0) continue;
+        const right = labels[j + 1];
+        if (right >= 0 && right !== l) {
+          note(l, right);
+          note(right, l);
+        }
+        const down = labels[j + s];
+        if (down >= 0 && down !== l) {
+          note(l, down);
+          note(down, l);
+        }
+      }
+    }
+  };
+  visit(null);
+  for (let r = 0; r < count; r++) from[r + 1] += from[r];
+  const list = new Int32Array(from[count]);
+  visit(list);
+  return [from, list];
+}
+
+/**
+ * Merges every small region that is not a feature into its most similar
+ * neighbour, smallest regions first, on the region graph (union-find, so a
+ * speck that joined another speck is judged with their combined size), and
+ * returns the new index map, or null when nothing merged.
+ */
 export function mergeSpeckles(
   index: IndexMap,
   regions: Regions,
@@ -46,55 +99,52 @@ export function mergeSpeckles(
   speckle: number,
 ): IndexMap | null {
   const { count, labels, area, color } = regions;
-  const bestD = new Float64Array(count).fill(Infinity);
-  const best = new Int32Array(count).fill(-1);
-  let anySmall = false;
-  for (let r = 0; r < count; r++) if (area[r] < speckle) anySmall = true;
-  if (!anySmall) return null;
-
-  const consider = (r: number, o: number): void => {
-    if (area[r] >= speckle) return;
-    const d = dist2(palette.lab, color[r], palette.lab, color[o]);
-    const b = best[r];
-    if (b < 0 || d < bestD[r] || (d === bestD[r] && (area[o] > area[b] || (area[o] === area[b] && o < b)))) {
-      bestD[r] = d;
-      best[r] = o;
-    }
-  };
-  const s = width + 2;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0, j = (y + 1) * s + 1; x < width; x++, j++) {
-      const l = labels[j];
-      if (l < 0) continue;
-      const right = labels[j + 1];
-      if (right >= 0 && right !== l) {
-        consider(l, right);
-        consider(right, l);
-      }
-      const down = labels[j + s];
-      if (down >= 0 && down !== l) {
-        consider(l, down);
-        consider(down, l);
-      }
-    }
-  }
+  const small: number[] = [];
+  for (let r = 0; r < count; r++) if (area[r] < speckle) small.push(r);
+  if (small.length === 0) return null;
+  small.sort((a, b) => area[a] - area[b] || a - b);
+  const [from, list] = smallNeighbours(regions, width, height, speckle);
 
   const parent = Int32Array.from({ length: count }, (_, i) => i);
-  const size = Float64Array.from(area);
-  let merged = 0;
-  for (let r = 0; r < count; r++) {
-    const b = best[r];
-    if (b < 0 || isFeature(regions, r, bestD[r])) continue;
-    const ra = find(parent, r);
-    const rb = find(parent, b);
-    if (ra === rb) continue;
-    const [big, small] = size[ra] > size[rb] || (size[ra] === size[rb] && ra < rb) ? [ra, rb] : [rb, ra];
-    parent[small] = big;
-    size[big] += size[small];
-    merged++;
+  const size = Int32Array.from(area);
+  const minX = regions.minX.slice();
+  const minY = regions.minY.slice();
+  const maxX = regions.maxX.slice();
+  const maxY = regions.maxY.slice();
+  const merged: Regions = { ...regions, area: size, minX, minY, maxX, maxY };
+  let changes = 0;
+  for (const r of small) {
+    const root = find(parent, r);
+    if (size[root] >= speckle) continue;
+    let best = -1;
+    let bestD = Infinity;
+    for (let k = from[r]; k < from[r + 1]; k++) {
+      const o = find(parent, list[k]);
+      if (o === root) continue;
+      const d = dist2(palette.lab, color[root], palette.lab, color[o]);
+      if (
+        best < 0 ||
+        d < bestD ||
+        (d === bestD && (size[o] > size[best] || (size[o] === size[best] && o < best)))
+      ) {
+        best = o;
+        bestD = d;
+      }
+    }
+    if (best < 0 || isFeature(merged, root, bestD)) continue;
+    const [big, sm] =
+      size[root] > size[best] || (size[root] === size[best] && root < best) ? [root, best] : [best, root];
+    parent[sm] = big;
+    size[big] += size[sm];
+    minX[big] = Math.min(minX[big], minX[sm]);
+    minY[big] = Math.min(minY[big], minY[sm]);
+    maxX[big] = Math.max(maxX[big], maxX[sm]);
+    maxY[big] = Math.max(maxY[big], maxY[sm]);
+    changes++;
   }
-  if (merged === 0) return null;
+  if (changes === 0) return null;
   const out = index.slice();
+  const s = width + 2;
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0, j = (y + 1) * s + 1; x < width; x++, i++, j++) {
       const l = labels[j];

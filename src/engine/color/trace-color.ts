@@ -18,9 +18,6 @@ import { choosePalette, greyPalette, paletteFromRgb, type Palette } from './pale
 import { labelRegions } from './regions.js';
 import { mergeSpeckles } from './speckle.js';
 
-/** Rounds of speckle merging; each round lets merged specks that are still small merge again. */
-const SPECKLE_ROUNDS = 4;
-
 function opaqueCopy(raster: Raster): Raster {
   const data = raster.data.slice();
   for (let p = 3; p < data.length; p += 4) data[p] = 255;
@@ -57,12 +54,8 @@ export function* traceColor(
 
   yield { kind: 'stage', stage: 'regions', progress: 0.3 };
   let regions = labelRegions(index, w, h);
-  for (let round = 0; round < SPECKLE_ROUNDS && options.speckle > 1; round++) {
-    const merged = mergeSpeckles(index, regions, w, h, palette, options.speckle);
-    if (!merged) break;
-    regions = labelRegions(merged, w, h);
-    index.set(merged);
-  }
+  const merged = options.speckle > 1 ? mergeSpeckles(index, regions, w, h, palette, options.speckle) : null;
+  if (merged) regions = labelRegions(merged, w, h);
 
   yield { kind: 'stage', stage: 'boundaries', progress: 0.45 };
   const chains = extractChains(regions.labels, w, h);

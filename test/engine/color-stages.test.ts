@@ -1,0 +1,208 @@
+/**
+ * The colour tracer's stages one by one, on tiny inline images with exact
+ * answers.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildHistogram } from '../../src/engine/color/histogram.js';
+import { choosePalette, paletteFromRgb } from '../../src/engine/color/palette.js';
+import { indexPixels, TRANSPARENT } from '../../src/engine/color/index-pixels.js';
+import { reassignBlends } from '../../src/engine/color/antialias.js';
+import { labelRegions, type Regions } from '../../src/engine/color/regions.js';
+import { mergeSpeckles } from '../../src/engine/color/speckle.js';
+import { extractChains } from '../../src/engine/color/boundary-graph.js';
+import { formatUnits } from '../../src/engine/color/path-writer.js';
+import { asciiRaster } from '../fixtures/color/rasters.js';
+
+const RED = [200, 30, 40];
+const GREEN = [20, 160, 60];
+const BLUE = [30, 60, 200];
+const WHITE = [255, 255, 255];
+const BLACK = [0, 0, 0];
+const GREY = [200, 200, 200];
+const hex = (rgb: number[]): number => (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];
+
+/** Labels of the pixels, without the frame. */
+function innerLabels(regions: Regions, width: number, height: number): number[] {
+  const out: number[] = [];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) out.push(regions.labels[(y + 1) * (width + 2) + x + 1]);
+  }
+  return out;
+}
+
+describe('palette', () => {
+  const three = asciiRaster(['rrrrgggg', 'rrrrgggg', 'rrbbbbgg', 'bbbbbbbb'], { r: RED, g: GREEN, b: BLUE });
+
+  it('finds exactly the three colours of a three-colour image', () => {
+    const p = choosePalette(buildHistogram(three), { colors: 'auto', detail: 0.5 });
+    expect([...p.rgb].sort()).toEqual([hex(RED), hex(GREEN), hex(BLUE)].sort());
+  });
+
+  it('stays within the colours asked for', () => {
+    expect(choosePalette(buildHistogram(three), { colors: 2, detail: 0.5 }).size).toBe(2);
+  });
+
+  it('gives a thin dark stroke a colour of its own though it covers under 1% of the image', () => {
+    const rows: string[] = [];
+    for (let y = 0; y < 64; y++) {
+      let row = '';
+      for (let x = 0; x < 64; x++) row += y === 20 && x >= 10 && x < 40 ? 'k' : x < 30 ? 'w' : 'g';
+      rows.push(row);
+    }
+    const r = asciiRaster(rows, { w: WHITE, g: GREY, k: BLACK });
+    const p = choosePalette(buildHistogram(r), { colors: 'auto', detail: 0.5 });
+    expect([...p.rgb]).toContain(hex(BLACK));
+  });
+
+  it('is empty for a fully transparent image', () => {
+    const r = asciiRaster(['..', '..'], { '.': [10, 20, 30, 0] });
+    expect(choosePalette(buildHistogram(r), { colors: 'auto', detail: 0.5 }).size).toBe(0);
+  });
+});
+
+describe('indexing', () => {
+  it('maps each pixel to the nearest palette colour and leaves transparent pixels out', () => {
+    const r = asciiRaster(['ab.', 'cd.'], {
+      a: [250, 10, 10],
+      b: [10, 10, 240],
+      c: [240, 240, 240],
+      d: [200, 40, 30],
+      '.': [0, 0, 0, 20],
+    });
+    const pal = paletteFromRgb(Uint32Array.of(0xff0000, 0x0000ff, 0xffffff));
+    expect([...indexPixels(r, pal)]).toEqual([0, 1, TRANSPARENT, 2, 0, TRANSPARENT]);
+  });
+
+  it('gives an anti-aliased blend between two colours to the nearer side', () => {
+    const r = asciiRaster(['rrmbb', 'rrmbb', 'rrmbb'], { r: RED, b: BLUE, m: [120, 40, 110] });
+    const pal = paletteFromRgb(Uint32Array.of(hex(RED), hex(BLUE), 0x784070));
+    const index = indexPixels(r, pal);
+    expect(index[2]).toBe(2);
+    const cleaned = reassignBlends(index, r, pal);
+    expect(cleaned[7]).not.toBe(2);
+    expect([0, 1]).toContain(cleaned[7]);
+  });
+
+  it('keeps a dark stroke between two light areas, which is not a blend of them', () => {
+    const r = asciiRaster(['wwkgg', 'wwkgg', 'wwkgg'], { w: WHITE, g: GREY, k: BLACK });
+    const pal = paletteFromRgb(Uint32Array.of(hex(WHITE), hex(GREY), hex(BLACK)));
+    const cleaned = reassignBlends(indexPixels(r, pal), r, pal);
+    expect(cleaned[7]).toBe(2);
+  });
+});
+
+describe('regions', () => {
+  it('labels 4-connected regions in scan order with area and bounding box', () => {
+    const r = asciiRaster(['aab', 'abb', 'ccb'], { a: RED, b: GREEN, c: BLUE });
+    const pal = paletteFromRgb(Uint32Array.of(hex(RED), hex(GREEN), hex(BLUE)));
+    const regions = labelRegions(indexPixels(r, pal), 3, 3);
+    expect(regions.count).toBe(3);
+    expect(innerLabels(regions, 3, 3)).toEqual([0, 0, 1, 0, 1, 1, 2, 2, 1]);
+    expect([...regions.area]).toEqual([3, 4, 2]);
+    expect([...regions.color]).toEqual([0, 1, 2]);
+    expect([regions.minX[1], regions.minY[1], regions.maxX[1], regions.maxY[1]]).toEqual([1, 0, 2, 2]);
+  });
+
+  it('does not connect pixels that touch only at a corner', () => {
+    const r = asciiRaster(['ab', 'ba'], { a: RED, b: GREEN });
+    const pal = paletteFromRgb(Uint32Array.of(hex(RED), hex(GREEN)));
+    expect(labelRegions(indexPixels(r, pal), 2, 2).count).toBe(4);
+  });
+
+  it('labels transparent pixels -1', () => {
+    const r = asciiRaster(['a.'], { a: RED, '.': [0, 0, 0, 0] });
+    const regions = labelRegions(indexPixels(r, paletteFromRgb(Uint32Array.of(hex(RED)))), 2, 1);
+    expect(innerLabels(regions, 2, 1)).toEqual([0, -1]);
+  });
+});
+
+describe('speckle merging', () => {
+  const pal = paletteFromRgb(Uint32Array.of(hex(WHITE), hex(GREY), hex(BLACK), 0xf0f0f0));
+
+  it('merges a speck into its most similar neighbour', () => {
+    const r = asciiRaster(['wwwggg', 'wwlggg', 'wwwggg'], { w: WHITE, g: GREY, l: [240, 240, 240] });
+    const index = indexPixels(r, pal);
+    const regions = labelRegions(index, 6, 3);
+    const merged = mergeSpeckles(index, regions, 6, 3, pal, 4)!;
+    expect(merged[8]).toBe(0);
+    expect(labelRegions(merged, 6, 3).count).toBe(2);
+  });
+
+  it('keeps a one-pixel-wide dark line however small the area limit makes it', () => {
+    const r = asciiRaster(['wwwwwwww', 'wkkkkkkw', 'wwwwwwww'], { w: WHITE, k: BLACK });
+    const index = indexPixels(r, pal);
+    expect(mergeSpeckles(index, labelRegions(index, 8, 3), 8, 3, pal, 16)).toBeNull();
+  });
+
+  it('keeps a small high-contrast dot (the dot of an i) but not a faint one', () => {
+    const dot = asciiRaster(['wwww', 'wkkw', 'wwww'], { w: WHITE, k: BLACK });
+    const i1 = indexPixels(dot, pal);
+    expect(mergeSpeckles(i1, labelRegions(i1, 4, 3), 4, 3, pal, 8)).toBeNull();
+    const faint = asciiRaster(['wwww', 'wllw', 'wwww'], { w: WHITE, l: [240, 240, 240] });
+    const i2 = indexPixels(faint, pal);
+    expect(mergeSpeckles(i2, labelRegions(i2, 4, 3), 4, 3, pal, 8)).not.toBeNull();
+  });
+});
+
+describe('boundary graph', () => {
+  it('cuts the boundaries of a 2x2, 3-region image into six chains between junctions', () => {
+    const r = asciiRaster(['ab', 'cc'], { a: RED, b: GREEN, c: BLUE });
+    const pal = paletteFromRgb(Uint32Array.of(hex(RED), hex(GREEN), hex(BLUE)));
+    const regions = labelRegions(indexPixels(r, pal), 2, 2);
+    const chains = extractChains(regions.labels, 2, 2);
+    expect(chains.count).toBe(6);
+    const lengths: Record<string, number> = {};
+    for (let c = 0; c < chains.count; c++) {
+      const pair = [chains.left[c], chains.right[c]].sort().join('|');
+      expect(lengths[pair]).toBeUndefined();
+      lengths[pair] = chains.offset[c + 1] - chains.offset[c];
+      // Every chain runs between junctions: (1,0), (0,1), (1,1), (2,1) on the 3x3 lattice.
+      for (const v of [chains.start[c], chains.end[c]]) expect([1, 3, 4, 5]).toContain(v);
+    }
+    expect(lengths).toEqual({ '0|1': 1, '0|2': 1, '1|2': 1, '-1|0': 2, '-1|1': 2, '-1|2': 4 });
+    expect(chains.dirs.length).toBe(11);
+  });
+
+  it('keeps the region on the left of each chain as walked', () => {
+    const r = asciiRaster(['ab'], { a: RED, b: GREEN });
+    const pal = paletteFromRgb(Uint32Array.of(hex(RED), hex(GREEN)));
+    const chains = extractChains(labelRegions(indexPixels(r, pal), 2, 1).labels, 2, 1);
+    for (let c = 0; c < chains.count; c++) {
+      const d = chains.dirs[chains.offset[c]];
+      const x = chains.start[c] % 3;
+      const y = Math.floor(chains.start[c] / 3);
+      // The pixel on the left of a step: east -> above, south -> right, west -> below, north -> left.
+      const [lx, ly] = [
+        [x, y - 1],
+        [x, y],
+        [x - 1, y],
+        [x - 1, y - 1],
+      ][d];
+      const expected = lx < 0 || ly < 0 || lx >= 2 || ly >= 1 ? -1 : lx;
+      expect(chains.left[c]).toBe(expected);
+    }
+  });
+
+  it('makes an island with no junction a single closed chain', () => {
+    const r = asciiRaster(['aaaa', 'abba', 'aaaa'], { a: RED, b: GREEN });
+    const pal = paletteFromRgb(Uint32Array.of(hex(RED), hex(GREEN)));
+    const chains = extractChains(labelRegions(indexPixels(r, pal), 4, 3).labels, 4, 3);
+    expect(chains.count).toBe(2);
+    expect([...chains.closed]).toEqual([1, 1]);
+  });
+});
+
+describe('number format', () => {
+  it('writes the shortest decimal', () => {
+    expect([5, -5, 10, 125, -1230, 0].map((v) => formatUnits(v, 1))).toEqual([
+      '.5',
+      '-.5',
+      '1',
+      '12.5',
+      '-123',
+      '0',
+    ]);
+    expect(formatUnits(7, 0)).toBe('7');
+    expect(formatUnits(1005, 3)).toBe('1.005');
+  });
+});

@@ -1,18 +1,13 @@
 import { saveBlob, zipResults } from '../result/downloads.js';
 import { formatBytes, svgFileName } from '../result/format.js';
 import type { Dispatch } from 'react';
-import type { Item, QueueAction } from './queue.js';
+import { isSettled, type Item, type QueueAction } from './queue.js';
 
 interface FileListProps {
   readonly items: readonly Item[];
   readonly selectedId: string | null;
   readonly optionsKey: string;
   readonly dispatch: Dispatch<QueueAction>;
-}
-
-/** Finished for the current options: a fresh result or a fresh error. */
-function isSettled(item: Item, key: string): boolean {
-  return !item.busy && (item.result?.key === key || item.errorKey === key);
 }
 
 function itemProgress(item: Item, key: string): number {

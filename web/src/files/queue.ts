@@ -140,9 +140,26 @@ export function queueReducer(state: QueueState, action: QueueAction): QueueState
   }
 }
 
+/** The errorKey of a failure no option can fix (the file itself is refused): it is not retried. */
+export const ANY_OPTIONS = '*';
+
+/** Refusals about the file, not the options; IMAGE_TOO_LARGE is not one of them, as `resize` fixes it. */
+export const FILE_ERRORS: ReadonlySet<string> = new Set([
+  'UNSUPPORTED_FORMAT',
+  'CORRUPT_IMAGE',
+  'FILE_TOO_LARGE',
+  'EMPTY_INPUT',
+  'MISSING_FILE',
+]);
+
 /** True when the item has no result or error for these options yet. */
 export function needsWork(item: Item, key: string): boolean {
   if (item.size === undefined) return false;
   if (item.result?.key === key) return false;
-  return item.errorKey !== key;
+  return item.errorKey !== key && item.errorKey !== ANY_OPTIONS;
+}
+
+/** Settled for these options: a fresh result, or an error these options (or any) gave. */
+export function isSettled(item: Item, key: string): boolean {
+  return !item.busy && (item.result?.key === key || item.errorKey === key || item.errorKey === ANY_OPTIONS);
 }

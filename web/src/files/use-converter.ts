@@ -11,7 +11,7 @@ import { ApiError, isAbort } from '../api/api-error.js';
 import { convertDirect, type Conversion } from '../api/conversion.js';
 import { sleep, type RequestContext } from '../api/http.js';
 import { cancelTask, startTask, taskResult, watchTask } from '../api/tasks.js';
-import { needsWork, type Item, type QueueAction, type QueueState } from './queue.js';
+import { ANY_OPTIONS, FILE_ERRORS, needsWork, type Item, type QueueAction, type QueueState } from './queue.js';
 
 /** Above this many pixels an image goes through a background job even alone. */
 export const LARGE_IMAGE_PIXELS = 2_000_000;
@@ -107,7 +107,7 @@ export function useConverter(input: ConverterInput): void {
       dispatch({
         type: 'failed',
         id: item.id,
-        key: job.key,
+        key: FILE_ERRORS.has(apiError.code) ? ANY_OPTIONS : job.key,
         error: { status: apiError.status, code: apiError.code, message: apiError.message },
       });
       if (apiError.status === 401) current.current.onUnauthorized(apiError);

@@ -77,12 +77,11 @@ describe('streaming', () => {
 describe('server-sent events', () => {
   it('streams rising progress events, then one completed event with the status, then ends', async () => {
     const png = await mosaicPng(700, 9);
-    const accepted = await (
-      await fetch(`${base}/convert/background?color_mode=color&use_cache=false`, {
-        method: 'POST',
-        body: formData(png),
-      })
-    ).json();
+    const submitted = await fetch(`${base}/convert/background?color_mode=color&use_cache=false`, {
+      method: 'POST',
+      body: formData(png),
+    });
+    const accepted = (await submitted.json()) as { task_id: string; status_url: string };
     const res = await fetch(`${base}${accepted.status_url}/events`);
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     const body = await res.text();
@@ -171,7 +170,7 @@ describe('SIGTERM', () => {
     const png = await mosaicPng(600, 3);
     const inFlight = fetch(`${url}/convert?color_mode=color`, { method: 'POST', body: formData(png) });
     for (let i = 0; i < 200; i++) {
-      const health = await (await fetch(`${url}/health`)).json();
+      const health = (await (await fetch(`${url}/health`)).json()) as { workers: { busy: number } };
       if (health.workers.busy > 0) break;
       await new Promise((r) => setTimeout(r, 10));
     }

@@ -125,6 +125,9 @@ const envSchema = z.object({
   TRUST_PROXY: bool(false),
 });
 
+/** Every variable the service reads. */
+export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface Config {
   host: string;
   port: number;

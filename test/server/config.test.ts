@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/server/config.js';
+import { readFileSync } from 'node:fs';
+import { parse } from 'dotenv';
+import { ConfigError, ENV_VARIABLES, loadConfig } from '../../src/server/config.js';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -97,6 +99,18 @@ describe('loadConfig', () => {
     const found = problems(env as Record<string, string>);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(message);
+  });
+
+  it('.env.example lists every variable, each with a comment, and is a valid configuration', () => {
+    const text = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const env = parse(text);
+    expect(Object.keys(env).sort()).toEqual([...ENV_VARIABLES].sort());
+    const lines = text.split('\n');
+    for (const name of ENV_VARIABLES) {
+      const at = lines.findIndex((l) => l.startsWith(`${name}=`));
+      expect(lines[at - 1], name).toMatch(/^#|^[A-Z_]+=/);
+    }
+    expect(() => loadConfig(env)).not.toThrow();
   });
 
   it('lists every problem at once', () => {

@@ -5,11 +5,21 @@
  * on one straight line, so jaggies vanish before simplification. A turn
  * between two runs of at least two steps each is a real corner of the
  * pixels (a rectangle's corner, not a staircase), and the lattice vertex is
- * kept. Open chains keep their end vertices (junctions) exactly; the points
+ * kept. A tiny chain (a closed one of at most 8 steps, an open one of at
+ * most 4) is left as its exact pixel outline, lattice turns only: a speck of
+ * a pixel or two stays a little square, not a diamond of half its area, and
+ * the pixels of a one-pixel diagonal line (which meet at saddle junctions)
+ * keep their area. Open chains keep their end vertices (junctions)
+ * exactly; the points
  * of a closed chain are cyclic, with no repeated start.
  */
 import type { Chains } from './boundary-graph.js';
 import { DX, DY } from './boundary-graph.js';
+
+/** Chains short enough to keep as their exact pixel outline, unsimplified. */
+export function isTiny(closed: boolean, steps: number): boolean {
+  return steps <= (closed ? 8 : 4);
+}
 
 /** Writes the polyline of chain `c` as x, y pairs into a fresh array. */
 export function chainPolyline(chains: Chains, c: number): Float64Array {
@@ -59,6 +69,9 @@ function polylineOfRuns(
 ): Float64Array {
   const out: number[] = [];
   if (!closed) out.push(x0, y0);
+  let steps = 0;
+  for (const len of runLen) steps += len;
+  const tiny = isTiny(closed, steps);
   let x = x0;
   let y = y0;
   const n = runDir.length;
@@ -66,9 +79,11 @@ function polylineOfRuns(
     const d = runDir[r];
     const len = runLen[r];
     const prevLen = r > 0 ? runLen[r - 1] : closed ? runLen[n - 1] : 0;
-    if ((r > 0 || closed) && len >= 2 && prevLen >= 2) out.push(x, y);
-    out.push(x + DX[d] * 0.5, y + DY[d] * 0.5);
-    if (len > 1) out.push(x + DX[d] * (len - 0.5), y + DY[d] * (len - 0.5));
+    if ((r > 0 || closed) && ((len >= 2 && prevLen >= 2) || tiny)) out.push(x, y);
+    if (!tiny) {
+      out.push(x + DX[d] * 0.5, y + DY[d] * 0.5);
+      if (len > 1) out.push(x + DX[d] * (len - 0.5), y + DY[d] * (len - 0.5));
+    }
     x += DX[d] * len;
     y += DY[d] * len;
   }

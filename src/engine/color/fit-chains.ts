@@ -10,7 +10,7 @@
  */
 import type { Chains } from './boundary-graph.js';
 import { Int32List, Uint8List } from './buffers.js';
-import { chainPolyline } from './chain-polyline.js';
+import { chainPolyline, isTiny } from './chain-polyline.js';
 import { simplifyPolyline } from './simplify.js';
 import { smoothPolygon } from './smooth-curve.js';
 
@@ -50,7 +50,10 @@ export function fitChains(chains: Chains, settings: FitSettings): FittedChains {
     from[c] = sink.types.length;
     const closed = chains.closed[c] === 1;
     const pts = chainPolyline(chains, c);
-    let keep = simplifyPolyline(pts, closed, settings.epsilon);
+    const tiny = isTiny(closed, chains.offset[c + 1] - chains.offset[c]);
+    let keep = tiny
+      ? Int32Array.from({ length: pts.length / 2 }, (_, i) => i)
+      : simplifyPolyline(pts, closed, settings.epsilon);
     if (closed) keep = closedKeep(pts, keep);
     const v = new Float64Array(keep.length * 2);
     for (let i = 0; i < keep.length; i++) {

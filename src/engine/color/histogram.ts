@@ -2,9 +2,12 @@
  * Colour histogram of the opaque pixels on a 5-bit-per-channel grid (32,768
  * bins). Palette learning runs on the bins instead of the pixels, so its cost
  * does not grow with the image. Each bin keeps its pixel count, the mean
- * sRGB and OKLab of its pixels, and how many of them are "flat" (all four
- * neighbours fall in the same bin): flat pixels are areas of colour, the
- * others edges, anti-aliasing or texture.
+ * sRGB and OKLab of its pixels, and how many of them look like
+ * anti-aliasing: a pixel whose two opposite neighbours (left and right, or
+ * above and below) differ clearly and whose colour lies between theirs.
+ * Such blends need no palette colour of their own; everything else does,
+ * including the pixels of a stroke that is grey all the way through
+ * because it is thinner than two pixels.
  */
 import type { Raster } from '../types.js';
 import { srgbToOklab } from './oklab.js';
@@ -14,8 +17,8 @@ export interface ColorHistogram {
   readonly size: number;
   /** Pixels per bin. */
   readonly count: Float64Array;
-  /** Pixels per bin whose 4-neighbours are all in the same bin. */
-  readonly flat: Float64Array;
+  /** Pixels per bin that are blends of their neighbours (anti-aliasing). */
+  readonly blend: Float64Array;
   /** Mean sRGB (0-255) per bin, 3 per bin. */
   readonly rgb: Float64Array;
   /** OKLab of the mean colour per bin, 3 per bin. */
@@ -33,10 +36,32 @@ function binOf(d: Uint8ClampedArray, p: number): number {
   return ((d[p] >> 3) << 10) | ((d[p + 1] >> 3) << 5) | (d[p + 2] >> 3);
 }
 
+/** Least summed RGB difference between two neighbours for the pixel between them to count as a blend. */
+const EDGE_CONTRAST = 60;
+
+/** True when pixel `p` lies (in sRGB, within a tolerance) between pixels `a` and `b`, which differ clearly. */
+function isBlend(d: Uint8ClampedArray, p: number, a: number, b: number): boolean {
+  if (d[a + 3] < ALPHA_OPAQUE || d[b + 3] < ALPHA_OPAQUE) return false;
+  const ux = d[b] - d[a];
+  const uy = d[b + 1] - d[a + 1];
+  const uz = d[b + 2] - d[a + 2];
+  if (Math.abs(ux) + Math.abs(uy) + Math.abs(uz) < EDGE_CONTRAST) return false;
+  const vx = d[p] - d[a];
+  const vy = d[p + 1] - d[a + 1];
+  const vz = d[p + 2] - d[a + 2];
+  const uu = ux * ux + uy * uy + uz * uz;
+  const t = (vx * ux + vy * uy + vz * uz) / uu;
+  if (t <= 0.08 || t >= 0.92) return false;
+  const ex = vx - t * ux;
+  const ey = vy - t * uy;
+  const ez = vz - t * uz;
+  return ex * ex + ey * ey + ez * ez <= 0.04 * uu + 64;
+}
+
 export function buildHistogram(raster: Raster): ColorHistogram {
   const { width: w, height: h, data: d } = raster;
   const count = new Float64Array(BINS);
-  const flat = new Float64Array(BINS);
+  const blend = new Float64Array(BINS);
   const sum = new Float64Array(BINS * 3);
   let total = 0;
   for (let y = 0; y < h; y++) {
@@ -50,12 +75,10 @@ export function buildHistogram(raster: Raster): ColorHistogram {
       sum[k * 3 + 2] += d[p + 2];
       total++;
       if (
-        (x === 0 || binOf(d, p - 4) === k) &&
-        (x === w - 1 || binOf(d, p + 4) === k) &&
-        (y === 0 || binOf(d, p - w * 4) === k) &&
-        (y === h - 1 || binOf(d, p + w * 4) === k)
+        (x > 0 && x < w - 1 && isBlend(d, p, p - 4, p + 4)) ||
+        (y > 0 && y < h - 1 && isBlend(d, p, p - w * 4, p + w * 4))
       ) {
-        flat[k]++;
+        blend[k]++;
       }
     }
   }
@@ -64,7 +87,7 @@ export function buildHistogram(raster: Raster): ColorHistogram {
   const out = {
     size,
     count: new Float64Array(size),
-    flat: new Float64Array(size),
+    blend: new Float64Array(size),
     rgb: new Float64Array(size * 3),
     lab: new Float64Array(size * 3),
     total,
@@ -74,7 +97,7 @@ export function buildHistogram(raster: Raster): ColorHistogram {
     const c = count[k];
     if (c === 0) continue;
     out.count[i] = c;
-    out.flat[i] = flat[k];
+    out.blend[i] = blend[k];
     const r = sum[k * 3] / c;
     const g = sum[k * 3 + 1] / c;
     const b = sum[k * 3 + 2] / c;

@@ -4,9 +4,10 @@
  * Lloyd iterations settle it. Two rules keep the palette honest about what
  * people see:
  *
- * - Anti-aliased pixels are blends of the colours they separate, so a bin of
- *   edge pixels that lies on the segment between two palette colours costs
- *   nothing; flat areas are always measured against their nearest colour.
+ * - Anti-aliased pixels are blends of the colours they separate, so the
+ *   blend pixels of a bin (see histogram.ts) that lie on the segment between
+ *   two palette colours cost nothing; all other pixels are measured against
+ *   their nearest colour.
  * - Thin features (small text, hairlines) cover few pixels, so an average
  *   error never asks for them. Any cluster of at least `minCount` pixels that
  *   is far from every palette colour and is not a blend gets a colour of its
@@ -37,9 +38,9 @@ export interface PaletteSettings {
 }
 
 /**
- * Per-bin error left by `k` centres: distance to the nearest centre for the
- * flat pixels of the bin, and to the nearest blend of two of the three
- * nearest centres for the others.
+ * Per-bin error left by `k` centres: distance to the nearest blend of two of
+ * the three nearest centres for the bin's blend pixels, and to the nearest
+ * centre for the others.
  */
 export function binErrors(hist: ColorHistogram, centres: Float64Array, k: number): Float64Array {
   const e = new Float64Array(hist.size);
@@ -70,8 +71,8 @@ export function binErrors(hist: ColorHistogram, centres: Float64Array, k: number
       }
     }
     const c = hist.count[i];
-    const f = hist.flat[i];
-    e[i] = (f * Math.sqrt(nearD[0]) + (c - f) * Math.sqrt(blend)) / c;
+    const b = hist.blend[i];
+    e[i] = ((c - b) * Math.sqrt(nearD[0]) + b * Math.sqrt(blend)) / c;
   }
   return e;
 }

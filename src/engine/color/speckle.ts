@@ -8,6 +8,11 @@
  * - thin and long (average thickness at most 2 px, at least 3 px long) and
  *   clearly different from its neighbours.
  *
+ * Both rules also look at the region's diagonal group: same-colour regions
+ * that touch at pixel corners. A one-pixel diagonal line is a staircase of
+ * single pixels, each its own 4-connected region, and only as a group is it
+ * seen to be a stroke.
+ *
  * Merged pixels take the colour of the region they joined.
  */
 import type { IndexMap } from './index-pixels.js';
@@ -84,6 +89,44 @@ function smallNeighbours(
   return [from, list];
 }
 
+/** Same-colour regions joined through pixel corners, with their combined area and bounding box. */
+function diagonalGroups(
+  regions: Regions,
+  width: number,
+  height: number,
+): { group: Int32Array; stats: Regions } {
+  const { count, labels, color } = regions;
+  const group = Int32Array.from({ length: count }, (_, i) => i);
+  const s = width + 2;
+  const join = (a: number, b: number): void => {
+    if (a < 0 || b < 0 || a === b || color[a] !== color[b]) return;
+    const ra = find(group, a);
+    const rb = find(group, b);
+    if (ra !== rb) group[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  for (let y = 0; y + 1 < height; y++) {
+    for (let x = 0, j = (y + 1) * s + 1; x + 1 < width; x++, j++) {
+      join(labels[j], labels[j + s + 1]);
+      join(labels[j + 1], labels[j + s]);
+    }
+  }
+  const area = new Int32Array(count);
+  const minX = regions.minX.slice();
+  const minY = regions.minY.slice();
+  const maxX = regions.maxX.slice();
+  const maxY = regions.maxY.slice();
+  for (let r = 0; r < count; r++) {
+    const g = find(group, r);
+    group[r] = g;
+    area[g] += regions.area[r];
+    minX[g] = Math.min(minX[g], regions.minX[r]);
+    minY[g] = Math.min(minY[g], regions.minY[r]);
+    maxX[g] = Math.max(maxX[g], regions.maxX[r]);
+    maxY[g] = Math.max(maxY[g], regions.maxY[r]);
+  }
+  return { group, stats: { ...regions, area, minX, minY, maxX, maxY } };
+}
+
 /**
  * Merges every small region that is not a feature into its most similar
  * neighbour, smallest regions first, on the region graph (union-find, so a
@@ -104,6 +147,7 @@ export function mergeSpeckles(
   if (small.length === 0) return null;
   small.sort((a, b) => area[a] - area[b] || a - b);
   const [from, list] = smallNeighbours(regions, width, height, speckle);
+  const diagonal = diagonalGroups(regions, width, height);
 
   const parent = Int32Array.from({ length: count }, (_, i) => i);
   const size = Int32Array.from(area);
@@ -131,7 +175,8 @@ export function mergeSpeckles(
         bestD = d;
       }
     }
-    if (best < 0 || isFeature(merged, root, bestD)) continue;
+    if (best < 0 || isFeature(merged, root, bestD) || isFeature(diagonal.stats, diagonal.group[r], bestD))
+      continue;
     const [big, sm] =
       size[root] > size[best] || (size[root] === size[best] && root < best) ? [root, best] : [best, root];
     parent[sm] = big;

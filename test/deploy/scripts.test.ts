@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findExecutable, repoPath } from './deploy-files.js';
 
-const SCRIPTS = ['scripts/healthcheck.sh', 'scripts/backup.sh'];
+const SCRIPTS = ['scripts/healthcheck.sh', 'scripts/backup.sh', 'scripts/restore.sh'];
 
 interface Outcome {
   status: number | null;

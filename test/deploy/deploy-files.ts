@@ -152,6 +152,9 @@ export function promqlSelectors(expr: string): PromqlSelector[] {
   return selectors;
 }
 
+/** Where scripts/install-deploy-test-tools.sh unpacks nginx and promtool. */
+export const TEST_TOOLS = process.env.DEPLOY_TOOLS_DIR ?? '/opt/image2svg-test-tools';
+
 /** An executable found by an environment variable or on PATH, or undefined when the machine lacks it. */
 export function findExecutable(envName: string, name: string, fallbacks: string[] = []): string | undefined {
   const fromEnv = process.env[envName];

@@ -2,8 +2,9 @@
  * Prometheus and Grafana files: every query parses as PromQL, selects only
  * metrics the service (or prom-client's default Node metrics) exports, reads
  * counters and histogram buckets through rate(), and computes quantiles as
- * histogram_quantile(sum by (le) (rate(...))). With promtool on the machine,
- * the alert rules' own unit tests (monitoring/alerts.test.yml) run too.
+ * histogram_quantile(sum by (le) (rate(...))). With promtool on the machine
+ * (scripts/install-deploy-test-tools.sh), the alert rules' own unit tests
+ * (monitoring/alerts.test.yml) run too.
  */
 import { execFileSync } from 'node:child_process';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -15,6 +16,7 @@ import {
   readText,
   readYaml,
   repoPath,
+  TEST_TOOLS,
   type Doc,
 } from './deploy-files.js';
 
@@ -178,7 +180,7 @@ describe('Prometheus', () => {
     expect(byName.get('LowCacheHitRate')).toContain('cached="false"');
   });
 
-  const promtool = findExecutable('PROMTOOL', 'promtool');
+  const promtool = findExecutable('PROMTOOL', 'promtool', [`${TEST_TOOLS}/usr/bin/promtool`]);
   it.skipIf(!promtool)('promtool accepts the config and passes the alert unit tests', () => {
     const run = (...args: string[]) =>
       execFileSync(promtool!, args, { cwd: repoPath('monitoring'), encoding: 'utf8', stdio: 'pipe' });

@@ -1,7 +1,7 @@
 /**
  * The frontend's and the edge's nginx configuration, run in a real nginx on
- * loopback (skipped where the machine has no nginx; set NGINX_BIN to use one
- * outside PATH). The templates are rendered as the nginx image's entrypoint
+ * loopback (skipped where the machine has no nginx: scripts/install-deploy-test-tools.sh
+ * provides one, or set NGINX_BIN). The templates are rendered as the nginx image's entrypoint
  * does, then checked for what the deployment relies on: the UI with its
  * single-page fallback and caching, /api passed through unchanged, streamed
  * answers not held back, and nginx's own errors answered as the service's JSON.
@@ -13,9 +13,9 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findExecutable, readText } from './deploy-files.js';
+import { findExecutable, readText, TEST_TOOLS } from './deploy-files.js';
 
-const nginxBin = findExecutable('NGINX_BIN', 'nginx', ['/usr/sbin/nginx']);
+const nginxBin = findExecutable('NGINX_BIN', 'nginx', ['/usr/sbin/nginx', `${TEST_TOOLS}/usr/sbin/nginx`]);
 
 async function freePort(): Promise<number> {
   const server = createNetServer();

@@ -96,7 +96,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     deps.cache !== undefined
       ? deps.cache
       : config.cache.enabled
-        ? new MemoryCache({ maxEntries: config.cache.maxEntries })
+        ? new MemoryCache({ maxEntries: config.cache.maxEntries, maxBytes: config.cache.maxBytes })
         : null;
   const uploads =
     deps.uploads ??

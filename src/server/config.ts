@@ -103,6 +103,7 @@ const envSchema = z.object({
   CACHE_ENABLED: bool(true),
   CACHE_TTL: num(7200, 1, 31_536_000),
   CACHE_MAX_SIZE: num(10_000, 1, 10_000_000),
+  CACHE_MAX_BYTES: num(268_435_456, 1024, 1_099_511_627_776),
   MAX_UPLOAD_SIZE: num(104_857_600, 1024, 4_294_967_296),
   CHUNK_SIZE: num(2_097_152, 1024, 1_073_741_824),
   ALLOWED_EXTENSIONS: list('png,jpg,jpeg,bmp,gif,tiff,webp'),
@@ -133,7 +134,7 @@ export interface Config {
   port: number;
   debug: boolean;
   redis: { host: string; port: number; password: string | undefined } | null;
-  cache: { enabled: boolean; ttlSeconds: number; maxEntries: number };
+  cache: { enabled: boolean; ttlSeconds: number; maxEntries: number; maxBytes: number };
   maxUploadBytes: number;
   chunkBytes: number;
   /** Formats accepted, decided from the sniffed bytes. */
@@ -213,7 +214,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redis: e.REDIS_HOST
       ? { host: e.REDIS_HOST, port: e.REDIS_PORT ?? 6379, password: e.REDIS_PASSWORD }
       : null,
-    cache: { enabled: e.CACHE_ENABLED, ttlSeconds: e.CACHE_TTL!, maxEntries: e.CACHE_MAX_SIZE! },
+    cache: {
+      enabled: e.CACHE_ENABLED,
+      ttlSeconds: e.CACHE_TTL!,
+      maxEntries: e.CACHE_MAX_SIZE!,
+      maxBytes: e.CACHE_MAX_BYTES!,
+    },
     maxUploadBytes: e.MAX_UPLOAD_SIZE!,
     chunkBytes: e.CHUNK_SIZE!,
     allowedFormats,

@@ -1,5 +1,6 @@
 /**
- * In-memory LRU cache with a TTL per entry. A Map keeps insertion order, so
+ * In-memory LRU cache with a TTL per entry, bounded both in entries and in
+ * bytes (a few huge SVGs must not take the process's memory). A Map keeps insertion order, so
  * re-inserting an entry on every hit makes the first key the least recently
  * used one: eviction is O(1) with no linked list of our own.
  */
@@ -12,28 +13,33 @@ interface Entry {
 
 export interface MemoryCacheOptions {
   maxEntries: number;
+  /** Budget for the values, counted as 2 bytes per UTF-16 code unit. Default unbounded. */
+  maxBytes?: number;
   clock?: Clock;
 }
 
 export class MemoryCache implements ResultCache {
   readonly #entries = new Map<string, Entry>();
   readonly #maxEntries: number;
+  readonly #maxBytes: number;
   readonly #now: Clock;
+  #bytes = 0;
   #hits = 0;
   #misses = 0;
 
-  constructor({ maxEntries, clock = Date.now }: MemoryCacheOptions) {
+  constructor({ maxEntries, maxBytes = Infinity, clock = Date.now }: MemoryCacheOptions) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
       throw new RangeError(`maxEntries: expecting a positive integer. Got ${maxEntries}`);
     }
     this.#maxEntries = maxEntries;
+    this.#maxBytes = maxBytes;
     this.#now = clock;
   }
 
   async get(key: string): Promise<string | undefined> {
     const entry = this.#entries.get(key);
     if (entry === undefined || entry.expiresAt <= this.#now()) {
-      if (entry !== undefined) this.#entries.delete(key);
+      if (entry !== undefined) this.#remove(key);
       this.#misses++;
       return undefined;
     }
@@ -43,22 +49,30 @@ export class MemoryCache implements ResultCache {
     return entry.value;
   }
 
-  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+  #remove(key: string): void {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return;
+    this.#bytes -= entry.value.length * 2;
     this.#entries.delete(key);
+  }
+
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    this.#remove(key);
+    if (value.length * 2 > this.#maxBytes) return;
     this.#entries.set(key, { value, expiresAt: this.#now() + ttlSeconds * 1000 });
-    while (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next().value as string;
-      this.#entries.delete(oldest);
+    this.#bytes += value.length * 2;
+    while (this.#entries.size > this.#maxEntries || this.#bytes > this.#maxBytes) {
+      this.#remove(this.#entries.keys().next().value as string);
     }
   }
 
   async delete(key: string): Promise<void> {
-    this.#entries.delete(key);
+    this.#remove(key);
   }
 
   async stats(): Promise<CacheStats> {
     const now = this.#now();
-    for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(key);
+    for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#remove(key);
     return { hits: this.#hits, misses: this.#misses, total_keys: this.#entries.size };
   }
 
@@ -68,5 +82,6 @@ export class MemoryCache implements ResultCache {
 
   async close(): Promise<void> {
     this.#entries.clear();
+    this.#bytes = 0;
   }
 }

@@ -107,7 +107,7 @@ export async function convertRoutes(
       if (!config.backgroundEnabled) throw new ApiError('BACKGROUND_DISABLED');
       const { bytes, request } = await input(req);
       await converter.precheck(bytes, request.resize);
-      const { record } = await jobs.submit(converter.cacheKey(bytes, request), { bytes, request });
+      const { record } = await jobs.submit(await converter.cacheKey(bytes, request), { bytes, request });
       return reply.code(202).send({
         task_id: record.task_id,
         status: 'pending',

@@ -8,6 +8,9 @@ import { apiPrefix, type Service } from '../service.js';
 import { schemaOf } from '../validation.js';
 import { SVG_SECURITY_HEADERS } from './convert.js';
 
+/** A comment line this often keeps proxies from closing a quiet event stream (nginx's default idle timeout is 60 s). */
+const HEARTBEAT_MS = 15_000;
+
 const params = schemaOf(z.object({ id: z.string().min(1).max(128) }));
 
 /** The status document: the job record plus the URL of its result once there is one. */
@@ -74,20 +77,30 @@ export async function taskRoutes(
         stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       let unsubscribe = () => {};
       let ended = false;
+      const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      const stop = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+      };
       const onRecord = (r: JobRecord) => {
         if (ended) return;
         if (FINAL_STATUSES.has(r.status)) {
           ended = true;
           send(r.status, statusJson(r, prefix));
-          unsubscribe();
+          stop();
           stream.end();
         } else {
           send('progress', { status: r.status, progress: r.progress, stage: r.stage ?? null });
         }
       };
-      unsubscribe = jobs.subscribe(req.params.id, onRecord);
-      onRecord(await jobs.get(req.params.id));
-      reply.raw.on('close', () => unsubscribe());
+      try {
+        unsubscribe = jobs.subscribe(req.params.id, onRecord);
+        onRecord(await jobs.get(req.params.id));
+      } catch (e) {
+        stop();
+        throw e;
+      }
+      reply.raw.on('close', stop);
       return reply
         .headers({ 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' })
         .type('text/event-stream; charset=utf-8')

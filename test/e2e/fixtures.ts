@@ -66,3 +66,32 @@ export async function emoji(code: string, name: string, size: number): Promise<F
     .toBuffer();
   return { name, mimeType: 'image/png', buffer };
 }
+
+/**
+ * An uncompressed 24-bit BMP (BITMAPINFOHEADER, rows bottom-up) of a black
+ * disc on white: large in bytes for its simple content, so it exercises the
+ * chunked upload without a slow conversion.
+ */
+export function largeBmp(name: string, width: number, height: number): Fixture {
+  const stride = Math.ceil((width * 3) / 4) * 4;
+  const offset = 54;
+  const buffer = Buffer.alloc(offset + stride * height, 0xff);
+  buffer.fill(0, 0, offset);
+  buffer.write('BM', 0, 'latin1');
+  buffer.writeUInt32LE(buffer.length, 2);
+  buffer.writeUInt32LE(offset, 10);
+  buffer.writeUInt32LE(40, 14);
+  buffer.writeInt32LE(width, 18);
+  buffer.writeInt32LE(height, 22);
+  buffer.writeUInt16LE(1, 26);
+  buffer.writeUInt16LE(24, 28);
+  buffer.writeUInt32LE(stride * height, 34);
+  const [cx, cy, r] = [width / 2, height / 2, Math.min(width, height) / 3];
+  for (let y = 0; y < height; y++) {
+    const row = offset + (height - 1 - y) * stride;
+    for (let x = 0; x < width; x++) {
+      if ((x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2 <= r * r) buffer.fill(0, row + x * 3, row + x * 3 + 3);
+    }
+  }
+  return { name, mimeType: 'image/bmp', buffer };
+}

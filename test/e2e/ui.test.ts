@@ -10,7 +10,7 @@ import { unzipSync, strFromU8 } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareToOriginal } from '../../src/quality/index.js';
-import { decode, emoji, mark, notAnImage, shapes, type Fixture } from './fixtures.js';
+import { decode, emoji, largeBmp, mark, notAnImage, shapes, type Fixture } from './fixtures.js';
 import {
   buildWebIfStale,
   DESKTOP,
@@ -302,6 +302,49 @@ describe('web UI against the real service', () => {
     await page.screenshot({ path: shotPath('ui-phone.png', true) });
     await page.close();
   }, 90_000);
+
+  it('uploads a large file in chunks, then converts it in the background with one progress bar', async () => {
+    const page = await openPage(browser, service);
+    const requests: string[] = [];
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname.startsWith('/api/')) requests.push(`${r.method()} ${url.pathname}${url.search}`);
+    });
+    // Every state text of the image, e.g. "35% · upload", recorded in the page as it changes.
+    await page.evaluate(`{
+      const seen = (window.statesSeen = []);
+      new MutationObserver(() => {
+        const text = document.querySelector('.file-state')?.textContent;
+        if (text && seen[seen.length - 1] !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    }`);
+    const big = largeBmp('scan.bmp', 1800, 1600);
+    expect(big.buffer.length).toBeGreaterThan(8 * 1024 * 1024);
+    await upload(page, big);
+    await page.getByRole('img', { name: 'SVG of scan.bmp' }).waitFor({ timeout: 60_000 });
+
+    const chunks = requests.filter((r) => r === 'POST /api/upload/chunked');
+    expect(chunks).toHaveLength(Math.ceil(big.buffer.length / (1024 * 1024)));
+    expect(
+      requests.filter((r) => /^POST \/api\/upload\/chunked\/ui-[0-9a-f]{24}\/complete$/.test(r)),
+    ).toHaveLength(1);
+    expect(
+      requests.filter((r) => /^POST \/api\/convert\/background\?upload_id=ui-[0-9a-f]{24}$/.test(r)),
+    ).toHaveLength(1);
+    expect(requests.some((r) => r.startsWith('POST /api/convert?'))).toBe(false);
+
+    const states = await page.evaluate<string[]>('window.statesSeen');
+    const percents = states
+      .map((t) => /^(\d+)%/.exec(t)?.[1])
+      .filter((p) => p !== undefined)
+      .map(Number);
+    expect(states.some((t) => / · upload$/.test(t))).toBe(true);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect(states.at(-1)).toMatch(/^SVG · /);
+    const { svg } = await downloadSvg(page);
+    expect(svg).toMatch(/viewBox="0 0 1800 1600"/);
+    await page.close();
+  }, 120_000);
 
   it('shows the service’s own message next to a file it refuses', async () => {
     const refused = notAnImage();

@@ -27,18 +27,29 @@ export type ProgressListener = (progress: number, stage: string | null) => void;
 const TERMINAL: ReadonlySet<TaskState> = new Set(['completed', 'failed', 'cancelled']);
 const POLL_MS = 500;
 
+/** What a job converts: a file sent with the request, or a chunked upload already on the service. */
+export type TaskInput = { readonly file: File } | { readonly uploadId: string };
+
 /** `POST /api/convert/background`: queues a job and answers its id. */
-export async function startTask(file: File, query: URLSearchParams, ctx: RequestContext): Promise<string> {
-  const response = await apiFetch(
-    '/convert/background',
-    ctx,
-    { method: 'POST', body: fileForm(file) },
-    query,
-  );
+export async function startTask(
+  input: TaskInput,
+  query: URLSearchParams,
+  ctx: RequestContext,
+): Promise<string> {
+  const response =
+    'file' in input
+      ? await apiFetch('/convert/background', ctx, { method: 'POST', body: fileForm(input.file) }, query)
+      : await apiFetch('/convert/background', ctx, { method: 'POST' }, withUploadId(query, input.uploadId));
   const body = (await response.json()) as { task_id?: unknown };
   if (typeof body.task_id !== 'string')
     throw new ApiError(502, 'BAD_ANSWER', 'The service did not return a task id.');
   return body.task_id;
+}
+
+function withUploadId(query: URLSearchParams, uploadId: string): URLSearchParams {
+  const copy = new URLSearchParams(query);
+  copy.set('upload_id', uploadId);
+  return copy;
 }
 
 function taskPath(id: string, suffix = ''): string {

@@ -8,14 +8,24 @@
  */
 import { useEffect, useRef, type Dispatch } from 'react';
 import { ApiError, isAbort } from '../api/api-error.js';
+import { CHUNKED_FROM_BYTES, uploadInChunks } from '../api/chunked-upload.js';
 import { convertDirect, type Conversion } from '../api/conversion.js';
 import { sleep, type RequestContext } from '../api/http.js';
-import { cancelTask, startTask, taskResult, watchTask } from '../api/tasks.js';
-import { ANY_OPTIONS, FILE_ERRORS, needsWork, type Item, type QueueAction, type QueueState } from './queue.js';
+import { cancelTask, startTask, taskResult, watchTask, type TaskInput } from '../api/tasks.js';
+import {
+  ANY_OPTIONS,
+  FILE_ERRORS,
+  needsWork,
+  type Item,
+  type QueueAction,
+  type QueueState,
+} from './queue.js';
 
 /** Above this many pixels an image goes through a background job even alone. */
 export const LARGE_IMAGE_PIXELS = 2_000_000;
 const CONCURRENCY = 2;
+/** Share of the progress bar given to a chunked upload; the job's own progress fills the rest. */
+const UPLOAD_SHARE = 20;
 const BUSY_RETRIES = 3;
 
 interface Job {
@@ -35,7 +45,7 @@ export interface ConverterInput {
 
 function goesToBackground(item: Item, batch: boolean): boolean {
   const pixels = item.size ? item.size.width * item.size.height : 0;
-  return batch || pixels > LARGE_IMAGE_PIXELS;
+  return batch || pixels > LARGE_IMAGE_PIXELS || item.file.size > CHUNKED_FROM_BYTES;
 }
 
 export function useConverter(input: ConverterInput): void {
@@ -122,10 +132,18 @@ async function convertInBackground(
   ctx: RequestContext,
   dispatch: Dispatch<QueueAction>,
 ): Promise<Conversion> {
-  job.taskId = await startTask(item.file, query, ctx);
-  const status = await watchTask(job.taskId, ctx, (progress, stage) => {
+  const report = (progress: number, stage: string | null): void => {
     if (!job.controller.signal.aborted) dispatch({ type: 'progress', id: item.id, progress, stage });
-  });
+  };
+  const chunked = item.file.size > CHUNKED_FROM_BYTES;
+  const share = chunked ? UPLOAD_SHARE : 0;
+  const input: TaskInput = chunked
+    ? { uploadId: await uploadInChunks(item.file, ctx, (fraction) => report(fraction * share, 'upload')) }
+    : { file: item.file };
+  job.taskId = await startTask(input, query, ctx);
+  const status = await watchTask(job.taskId, ctx, (progress, stage) =>
+    report(share + (progress * (100 - share)) / 100, stage),
+  );
   return taskResult(status, ctx);
 }
 

@@ -159,7 +159,7 @@ describe('boundary graph', () => {
       // Every chain runs between junctions: (1,0), (0,1), (1,1), (2,1) on the 3x3 lattice.
       for (const v of [chains.start[c], chains.end[c]]) expect([1, 3, 4, 5]).toContain(v);
     }
-    expect(lengths).toEqual({ '0|1': 1, '0|2': 1, '1|2': 1, '-1|0': 2, '-1|1': 2, '-1|2': 4 });
+    expect(lengths).toEqual({ '0|1': 1, '0|2': 1, '1|2': 1, '-2|0': 2, '-2|1': 2, '-2|2': 4 });
     expect(chains.dirs.length).toBe(11);
   });
 
@@ -178,7 +178,7 @@ describe('boundary graph', () => {
         [x - 1, y],
         [x - 1, y - 1],
       ][d];
-      const expected = lx < 0 || ly < 0 || lx >= 2 || ly >= 1 ? -1 : lx;
+      const expected = lx < 0 || ly < 0 || lx >= 2 || ly >= 1 ? -2 : lx;
       expect(chains.left[c]).toBe(expected);
     }
   });

@@ -6,7 +6,8 @@
  * - `flat`: share of sampled pixels equal to their right-hand neighbour;
  * - `smooth`: share differing from it slightly (summed RGB difference 1-48),
  *   the mark of photographic gradients and texture;
- * - `dominant`: how many distinct colours cover 95% of the sample.
+ * - `dominant`: how many distinct colours each cover at least 1% of the
+ *   sample (anti-aliasing adds many colours, but each covers little).
  *
  * | picked      | when                                              |
  * |-------------|---------------------------------------------------|
@@ -48,10 +49,8 @@ export function imageStatistics(raster: Raster): ImageStatistics {
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
-  const sorted = [...counts.values()].sort((a, b) => b - a);
-  let covered = 0;
   let dominant = 0;
-  while (dominant < sorted.length && covered < 0.95 * samples) covered += sorted[dominant++];
+  for (const n of counts.values()) if (n >= 0.01 * samples) dominant++;
   return {
     samples,
     flat: samples ? flat / samples : 0,

@@ -10,8 +10,8 @@
  * Layout: chain c starts at lattice vertex `start[c]` (y * (W+1) + x) and
  * takes the unit steps `dirs[offset[c] .. offset[c+1])` (0 east, 1 south,
  * 2 west, 3 north; y grows downwards). `left[c]` is the region on the left
- * of the walk and `right[c]` the one on the right, -1 for transparent or
- * outside the image.
+ * of the walk and `right[c]` the one on the right: -1 for transparent
+ * pixels, -2 for outside the image.
  */
 import { Int32List, Uint8List } from './buffers.js';
 
@@ -34,7 +34,7 @@ export const DY = [0, 1, 0, -1];
 
 /**
  * Extracts the chains of `labels` (the framed layout of `Regions.labels`:
- * pixel (x, y) at `(y + 1) * (width + 2) + x + 1`, a frame of -1 around).
+ * pixel (x, y) at `(y + 1) * (width + 2) + x + 1`, a frame of -2 around).
  * The four pixels around lattice vertex (x, y) are then at b, b + 1,
  * b + s and b + s + 1 with b = y * s + x and s = width + 2.
  */

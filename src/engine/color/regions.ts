@@ -12,8 +12,11 @@ export interface Regions {
   readonly count: number;
   /**
    * Region per pixel, -1 for transparent pixels, in a frame one pixel wide of
-   * -1 so that neighbour look-ups need no bounds checks: pixel (x, y) is at
-   * `(y + 1) * (width + 2) + x + 1`.
+   * -2 so that neighbour look-ups need no bounds checks: pixel (x, y) is at
+   * `(y + 1) * (width + 2) + x + 1`. The frame differs from transparency so
+   * that where a shape's outline leaves the image border for a transparent
+   * area there is a junction, and the straight border is never smoothed
+   * together with the curve beyond it.
    */
   readonly labels: Int32Array;
   /** Palette index per region. */
@@ -37,14 +40,17 @@ function find(parent: Int32Array, a: number): number {
 
 export function labelRegions(index: IndexMap, width: number, height: number): Regions {
   const s = width + 2;
-  const labels = new Int32Array(s * (height + 2)).fill(-1);
+  const labels = new Int32Array(s * (height + 2)).fill(-2);
   let parent = new Int32Array(Math.max(16, (width * height) >> 6));
   let next = 0;
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0; x < width; x++, i++) {
       const k = index[i];
-      if (k === TRANSPARENT) continue;
       const j = (y + 1) * s + x + 1;
+      if (k === TRANSPARENT) {
+        labels[j] = -1;
+        continue;
+      }
       let l = -1;
       if (x > 0 && index[i - 1] === k) l = labels[j - 1];
       if (y > 0 && index[i - width] === k) {

@@ -262,10 +262,40 @@ describe('sub-pixel edges', () => {
       }
     }
     const r = decompose(mask, width, height);
-    const onLattice = adjustVertices(r.points, 0, 4, new Int32Array([0, 1, 2, 3]), null);
+    const onLattice = adjustVertices(r.points, 0, 4, new Int32Array([0, 1, 2, 3]), null).vertices;
     [1, 1, 5, 1, 5, 3, 1, 3].forEach((v, i) => expect(onLattice[i]).toBeCloseTo(v, 9));
     const adjusted = adjustVertices(r.points, 0, 4, new Int32Array([0, 1, 2, 3]), model(luma, width, height));
     const expected = [1, 1, 4.5, 1, 4.5, 3.25, 1, 3.25];
-    expected.forEach((v, i) => expect(adjusted[i]).toBeCloseTo(v, 2));
+    expected.forEach((v, i) => expect(adjusted.vertices[i]).toBeCloseTo(v, 2));
+    // Straight edges are crossed at their midpoints.
+    const middles = [2.75, 1, 4.5, 2.125, 2.75, 3.25, 1, 2.125];
+    middles.forEach((v, i) => expect(adjusted.through[i]).toBeCloseTo(v, 2));
+  });
+});
+
+describe('outline crossings', () => {
+  it('crosses an arc-shaped edge at the arc, not inside it', () => {
+    // A disk of radius 20: the polygon edges are chords-like lines; the outline must cross them near radius 20.
+    const size = 48;
+    const mask = new Uint8Array(size * size);
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++)
+        mask[y * size + x] = (x + 0.5 - 24) ** 2 + (y + 0.5 - 24) ** 2 < 400 ? 1 : 0;
+    }
+    const r = decompose(mask, size, size);
+    const m = r.start[1];
+    const poly = adjustVertices(r.points, 0, m, optimalPolygon(r.points, 0, m), null);
+    let plain = 0;
+    let lifted = 0;
+    const n = poly.vertices.length / 2;
+    for (let i = 0; i < n; i++) {
+      const j = (i + 1) % n;
+      const mx = (poly.vertices[2 * i] + poly.vertices[2 * j]) / 2;
+      const my = (poly.vertices[2 * i + 1] + poly.vertices[2 * j + 1]) / 2;
+      plain += Math.hypot(mx - 24, my - 24) - 20;
+      lifted += Math.hypot(poly.through[2 * i] - 24, poly.through[2 * i + 1] - 24) - 20;
+    }
+    expect(plain / n).toBeLessThan(-0.1);
+    expect(Math.abs(lifted / n)).toBeLessThan(Math.abs(plain / n) / 2);
   });
 });

@@ -5,21 +5,23 @@
  * Layout of `Polygons`: `points: Float64Array` of x,y pairs (pixel
  * coordinates), `start: Int32Array` of length polygons + 1 (polygon p's
  * vertices are points `start[p] .. start[p + 1] - 1`), in ring order and
- * orientation (ink on the right).
+ * orientation (ink on the right). `through` has the same layout: point i is
+ * where the outline crosses the edge from vertex i to the next.
  */
 import type { EdgeModel } from './edge-offset.js';
-import { adjustVertices } from './adjust-vertices.js';
+import { adjustVertices, type AdjustedPolygon } from './adjust-vertices.js';
 import { optimalPolygon } from './optimal-polygon.js';
 import type { Rings } from './rings.js';
 
 export interface Polygons {
   readonly points: Float64Array;
+  readonly through: Float64Array;
   readonly start: Int32Array;
 }
 
 export function tracePolygons(rings: Rings, model: EdgeModel | null): Polygons {
   const count = rings.start.length - 1;
-  const parts: Float64Array[] = new Array(count);
+  const parts: AdjustedPolygon[] = new Array(count);
   const start = new Int32Array(count + 1);
   let total = 0;
   for (let r = 0; r < count; r++) {
@@ -31,6 +33,10 @@ export function tracePolygons(rings: Rings, model: EdgeModel | null): Polygons {
     start[r + 1] = total;
   }
   const points = new Float64Array(2 * total);
-  for (let r = 0; r < count; r++) points.set(parts[r], 2 * start[r]);
-  return { points, start };
+  const through = new Float64Array(2 * total);
+  for (let r = 0; r < count; r++) {
+    points.set(parts[r].vertices, 2 * start[r]);
+    through.set(parts[r].through, 2 * start[r]);
+  }
+  return { points, through, start };
 }

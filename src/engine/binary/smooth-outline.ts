@@ -94,11 +94,13 @@ class Samples {
 }
 
 /**
- * Appends one closed subpath for the polygon `vertices` (x,y pairs) to `out`.
+ * Appends one closed subpath for the polygon `vertices` (x,y pairs) to `out`;
+ * `through` holds, per edge, where the outline should cross it.
  * `alphamax` 0 makes every vertex a corner; 4/3 or more makes none.
  */
 export function smoothOutline(
   vertices: Float64Array,
+  through: Float64Array,
   alphamax: number,
   tolerance: number,
   out: CurveBuilder,
@@ -113,8 +115,9 @@ export function smoothOutline(
   }
   const vx = (i: number): number => vertices[2 * (i % n)];
   const vy = (i: number): number => vertices[2 * (i % n) + 1];
-  const mx = (i: number): number => (vx(i) + vx(i + 1)) / 2;
-  const my = (i: number): number => (vy(i) + vy(i + 1)) / 2;
+  const mid = crossings(vertices, through, corner);
+  const mx = (i: number): number => mid[2 * (i % n)];
+  const my = (i: number): number => mid[2 * (i % n) + 1];
   const smooth = (i: number): number => Math.min(1, Math.max(0.55, alpha[i % n]));
   const s = new Samples(8 * n + 8);
 
@@ -150,6 +153,27 @@ export function smoothOutline(
     }
   }
   out.close();
+}
+
+/**
+ * Where the outline crosses each polygon edge: `through` (from the vertex
+ * adjustment) where both ends of the edge are smooth, else the midpoint, so
+ * the straight pieces at corners stay on the edges.
+ */
+function crossings(vertices: Float64Array, through: Float64Array, corner: Uint8Array): Float64Array {
+  const n = vertices.length / 2;
+  const mid = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const q = (i + 1) % n;
+    if (!corner[i] && !corner[q]) {
+      mid[2 * i] = through[2 * i];
+      mid[2 * i + 1] = through[2 * i + 1];
+    } else {
+      mid[2 * i] = (vertices[2 * i] + vertices[2 * q]) / 2;
+      mid[2 * i + 1] = (vertices[2 * i + 1] + vertices[2 * q + 1]) / 2;
+    }
+  }
+  return mid;
 }
 
 function unit(x: number, y: number): [number, number] {

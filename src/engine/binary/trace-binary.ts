@@ -48,9 +48,11 @@ export function* traceBinary(
   yield { kind: 'stage', stage: 'curves', progress: 0.6 };
   const alphamax = alphamaxFor(options.cornerThreshold);
   const builder = new CurveBuilder();
-  const { points, start } = polygons;
+  const { points, through, start } = polygons;
   for (let p = 0; p + 1 < start.length; p++) {
-    smoothOutline(points.subarray(2 * start[p], 2 * start[p + 1]), alphamax, options.curveTolerance, builder);
+    const a = 2 * start[p];
+    const b = 2 * start[p + 1];
+    smoothOutline(points.subarray(a, b), through.subarray(a, b), alphamax, options.curveTolerance, builder);
   }
 
   yield { kind: 'stage', stage: 'path', progress: 0.9 };

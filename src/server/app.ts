@@ -160,7 +160,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       security: config.apiKeyRequired ? [{ apiKey: [] }] : [],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // At /docs, and at /api/docs for deployments whose ingress sends only /api to this service.
+  // Sibling scopes, since the plugin decorates its instance.
+  for (const routePrefix of ['/docs', '/api/docs']) {
+    await app.register(async (scope) => scope.register(swaggerUi, { routePrefix }));
+  }
 
   const webRoot = deps.webRoot === undefined ? DEFAULT_WEB_ROOT : deps.webRoot;
   const hasWeb = webRoot !== null && existsSync(`${webRoot}/index.html`);

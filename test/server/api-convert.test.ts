@@ -62,6 +62,8 @@ describe('GET / and service info', () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/convert', '/tasks/{id}', '/upload/chunked']),
     );
+    expect((await app.inject('/api/docs/json')).json()).toEqual(doc);
+    expect((await app.inject('/api/docs')).statusCode).toBeLessThan(400);
     const names = doc.paths['/convert'].post!.parameters!.map((p) => p.name);
     expect(names).toEqual(
       expect.arrayContaining(['color_mode', 'threshold', 'resize', 'enhance', 'simplify', 'use_cache']),

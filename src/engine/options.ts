@@ -30,14 +30,21 @@ export interface VectorizeOptions {
    * mode, left unpainted in colour modes. Default true.
    */
   transparentAsBackground?: boolean;
-  /** Regions smaller than this many pixels (area) are dropped or merged into a neighbour. Default 2. */
+  /**
+   * Regions smaller than this many pixels (area) are dropped or merged into a
+   * neighbour. Colour modes merge into the most similar neighbour but keep
+   * small regions that stand out (high contrast, or thin and long: text,
+   * hairlines). Default 2.
+   */
   speckle?: number;
   /**
    * Corner threshold (0-180, nominally degrees): how sharp a vertex of the
    * traced polygon must be to stay a corner; smoother vertices become
    * curves. It sets potrace's alphamax = cornerThreshold / 60, so the default
    * 60 is potrace's default (alphamax 1), 0 makes every vertex a corner (a
-   * polygon) and 80 or more makes every vertex smooth. Default 60.
+   * polygon) and 80 or more makes every vertex smooth. Colour modes: a
+   * vertex of the simplified outline that turns by more than this many
+   * degrees stays a corner. Default 60.
    */
   cornerThreshold?: number;
   /** Maximum distance in pixels a fitted curve may stray from the traced outline. Default 0.25. */
@@ -46,12 +53,21 @@ export interface VectorizeOptions {
   precision?: number;
   /**
    * Colour and grayscale modes: number of colours (grey levels), 2-256, or
-   * `auto` to choose from the error the palette leaves. Default `auto`.
+   * `auto` to choose from the error the palette leaves (at most 64).
+   * Default `auto`.
    */
   colors?: number | 'auto';
-  /** Colour mode: a fixed palette of `#rrggbb` colours to use instead of one chosen from the image. */
+  /**
+   * Colour modes: a fixed palette of `#rrggbb` colours to use instead of one
+   * chosen from the image; every fill is one of them. Grayscale mode uses
+   * the grey of each colour's luminance.
+   */
   palette?: readonly string[];
-  /** 0-1: how closely curves follow the pixels (1 = closest, more nodes). Default 0.5. */
+  /**
+   * 0-1: how closely the output follows the pixels (1 = closest, more
+   * nodes). Colour modes: also how small an error the automatic palette must
+   * leave. Default 0.5.
+   */
   detail?: number;
   /** Colour modes: `stacked` (no seams; larger shapes run under smaller) or `cutout` (shapes abut exactly). Default `stacked`. */
   layering?: Layering;

@@ -4,6 +4,7 @@
  * zoom maths shared by both panes, and file naming for downloads.
  */
 import { describe, expect, it } from 'vitest';
+import { PRESETS } from '../../src/engine/options.js';
 import { SseParser, type SseEvent } from '../../web/src/api/sse-parser.js';
 import {
   effectiveValues,
@@ -83,7 +84,8 @@ describe('options model', () => {
   it('shows a preset’s values, lets hand-set options win, and clears them when another preset is picked', () => {
     const photo = setPreset('photo');
     expect(toQuery(photo).toString()).toBe('preset=photo');
-    expect(effectiveValues(photo)).toMatchObject({ mode: 'color', colors: 24, speckle: 16 });
+    const { mode, colors, speckle, detail } = PRESETS.photo;
+    expect(effectiveValues(photo)).toMatchObject({ mode, colors, speckle, detail });
     const tuned = setOption(photo, 'colors', 8);
     expect(effectiveValues(tuned).colors).toBe(8);
     expect(toQuery(tuned).toString()).toBe('preset=photo&colors=8');
@@ -92,7 +94,10 @@ describe('options model', () => {
 
   it('shows the preset the service picked when the preset is auto', () => {
     const auto = setPreset('auto');
-    expect(effectiveValues(auto, 'posterize')).toMatchObject({ mode: 'color', colors: 6 });
+    expect(effectiveValues(auto, 'posterize')).toMatchObject({
+      mode: PRESETS.posterize.mode,
+      colors: PRESETS.posterize.colors,
+    });
     expect(effectiveValues(auto, null).mode).toBe('binary');
     expect(effectiveValues(auto, 'no-such-preset').mode).toBe('binary');
   });

@@ -65,12 +65,17 @@ describe('queue reducer', () => {
   });
 
   it('keeps the previous result while a new one is made, and replaces it when it arrives', () => {
-    let state = queueReducer(queueOf('a.png'), { type: 'done', id: 'f0', result: result('k1') });
+    let state = queueReducer(queueOf('a.png'), { type: 'done', id: 'f0', job: 1, result: result('k1') });
     state = queueReducer(state, { type: 'start', id: 'f0', background: false });
     expect(item(state, 'f0').result?.key).toBe('k1');
     expect(isSettled(item(state, 'f0'), 'k2')).toBe(false);
-    state = queueReducer(state, { type: 'done', id: 'f0', result: result('k2') });
-    expect(item(state, 'f0')).toMatchObject({ busy: false, error: null, result: { key: 'k2' } });
+    state = queueReducer(state, { type: 'done', id: 'f0', job: 2, result: result('k2') });
+    expect(item(state, 'f0')).toMatchObject({
+      busy: false,
+      error: null,
+      settledJob: 2,
+      result: { key: 'k2' },
+    });
     expect(isSettled(item(state, 'f0'), 'k2')).toBe(true);
   });
 });
@@ -100,15 +105,18 @@ describe('which images need converting', () => {
     state = queueReducer(state, {
       type: 'failed',
       id: 'f0',
+      job: 1,
       key: 'k',
       error: { status: 401, code: 'UNAUTHORIZED', message: 'key' },
     });
     state = queueReducer(state, {
       type: 'failed',
       id: 'f1',
+      job: 2,
       key: 'k',
       error: { status: 415, code: 'UNSUPPORTED_FORMAT', message: 'no' },
     });
+    expect([item(state, 'f0').settledJob, item(state, 'f1').settledJob]).toEqual([1, 2]);
     state = queueReducer(state, { type: 'retryUnauthorized' });
     expect(needsWork(item(state, 'f0'), 'k')).toBe(true);
     expect(needsWork(item(state, 'f1'), 'k')).toBe(false);

@@ -34,6 +34,8 @@ export interface Item {
   readonly error: ItemError | null;
   /** The options key the error came with: the same options are not retried on their own. */
   readonly errorKey: string | null;
+  /** Number of the last conversion job whose outcome is in this state (0: none yet); the converter waits for it. */
+  readonly settledJob: number;
 }
 
 export interface QueueState {
@@ -49,8 +51,8 @@ export type QueueAction =
   | { type: 'size'; id: string; size: Item['size'] }
   | { type: 'start'; id: string; background: boolean }
   | { type: 'progress'; id: string; progress: number; stage: string | null }
-  | { type: 'done'; id: string; result: ItemResult }
-  | { type: 'failed'; id: string; error: ItemError; key: string }
+  | { type: 'done'; id: string; job: number; result: ItemResult }
+  | { type: 'failed'; id: string; job: number; error: ItemError; key: string }
   | { type: 'idle'; id: string }
   | { type: 'retryUnauthorized' };
 
@@ -68,6 +70,7 @@ export function newItem(id: string, file: File, originalUrl: string): Item {
     result: null,
     error: null,
     errorKey: null,
+    settledJob: 0,
   };
 }
 
@@ -119,6 +122,7 @@ export function queueReducer(state: QueueState, action: QueueAction): QueueState
         result: action.result,
         error: null,
         errorKey: null,
+        settledJob: action.job,
       }));
     case 'failed':
       return update(state, action.id, (item) => ({
@@ -126,6 +130,7 @@ export function queueReducer(state: QueueState, action: QueueAction): QueueState
         busy: false,
         error: action.error,
         errorKey: action.key,
+        settledJob: action.job,
       }));
     case 'idle':
       return update(state, action.id, (item) => ({ ...item, busy: false }));

@@ -28,11 +28,22 @@ const CONCURRENCY = 2;
 const UPLOAD_SHARE = 20;
 const BUSY_RETRIES = 3;
 
+/**
+ * A conversion in flight, or finished but not yet seen in the state the
+ * scheduler reads: React may run an effect with a state rendered before the
+ * job's outcome was dispatched, and without the entry that effect would
+ * start the same image again.
+ */
 interface Job {
+  /** Increasing number, recorded in the item as `settledJob` once its outcome is in the state. */
+  readonly seq: number;
   readonly key: string;
   readonly controller: AbortController;
   taskId: string | null;
+  finished: boolean;
 }
+
+let lastJob = 0;
 
 export interface ConverterInput {
   readonly state: QueueState;
@@ -56,22 +67,35 @@ export function useConverter(input: ConverterInput): void {
 
   useEffect(() => {
     const { dispatch, query, apiKey } = latest.current;
-    const live = new Set(state.items.map((item) => item.id));
+    const byId = new Map(state.items.map((item) => [item.id, item]));
     for (const [id, job] of jobs.current) {
-      if (job.key === optionsKey && live.has(id)) continue;
+      const item = byId.get(id);
+      if (job.finished) {
+        if (!item || item.settledJob >= job.seq) jobs.current.delete(id);
+        continue;
+      }
+      if (job.key === optionsKey && item) continue;
       jobs.current.delete(id);
       job.controller.abort();
       if (job.taskId !== null) cancelTask(job.taskId, apiKey);
-      if (live.has(id)) dispatch({ type: 'idle', id });
+      if (item) dispatch({ type: 'idle', id });
     }
 
     const batch = state.items.length > 1;
+    let running = [...jobs.current.values()].filter((job) => !job.finished).length;
     const waiting = state.items
       .filter((item) => !jobs.current.has(item.id) && needsWork(item, optionsKey))
       .sort((a, b) => Number(b.id === state.selectedId) - Number(a.id === state.selectedId));
     for (const item of waiting) {
-      if (jobs.current.size >= CONCURRENCY) break;
-      const job: Job = { key: optionsKey, controller: new AbortController(), taskId: null };
+      if (running >= CONCURRENCY) break;
+      running++;
+      const job: Job = {
+        seq: ++lastJob,
+        key: optionsKey,
+        controller: new AbortController(),
+        taskId: null,
+        finished: false,
+      };
       jobs.current.set(item.id, job);
       const background = goesToBackground(item, batch);
       dispatch({ type: 'start', id: item.id, background });
@@ -104,12 +128,12 @@ export function useConverter(input: ConverterInput): void {
           : convertDirect(item.file, query, ctx);
       });
       if (!isCurrent()) return;
-      jobs.current.delete(item.id);
+      job.finished = true;
       const url = URL.createObjectURL(new Blob([conversion.svg], { type: 'image/svg+xml' }));
-      dispatch({ type: 'done', id: item.id, result: { ...conversion, url, key: job.key } });
+      dispatch({ type: 'done', id: item.id, job: job.seq, result: { ...conversion, url, key: job.key } });
     } catch (error) {
       if (isAbort(error) || !isCurrent()) return;
-      jobs.current.delete(item.id);
+      job.finished = true;
       const apiError =
         error instanceof ApiError
           ? error
@@ -117,6 +141,7 @@ export function useConverter(input: ConverterInput): void {
       dispatch({
         type: 'failed',
         id: item.id,
+        job: job.seq,
         key: FILE_ERRORS.has(apiError.code) ? ANY_OPTIONS : job.key,
         error: { status: apiError.status, code: apiError.code, message: apiError.message },
       });

@@ -20,6 +20,9 @@ const END = '<!-- results:end -->';
 export interface RunInfo {
   readonly date: string;
   readonly machine: string;
+  /** ENGINE_VERSION and the git revision measured. */
+  readonly engine: string;
+  readonly revision: string;
   readonly quick: boolean;
   readonly seconds: number;
 }
@@ -31,7 +34,7 @@ export function resultsMarkdown(
   memory: readonly MemoryResult[],
 ): string {
   const parts = [
-    `Measured ${info.date} on ${info.machine}${info.quick ? ' (quick run)' : ''}; the whole run took ${Math.round(info.seconds)} s.`,
+    `Measured ${info.date} on ${info.machine}${info.quick ? ' (quick run)' : ''}; the whole run took ${Math.round(info.seconds)} s. Engine ${info.engine}, revision ${info.revision}.`,
     '',
     '### Targets',
     '',

@@ -9,6 +9,7 @@
  *   --memory         run the memory probes even with --quick
  *   --write-docs     regenerate the tables in docs/BENCHMARKS.md and docs/fidelity-vs-bytes.svg
  */
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { measureMemory, type MemoryResult } from './memory.js';
 import { buildSet, CACHE, SETS } from './sets.js';
 import { summarize } from './summary.js';
 import { TOOLS } from './tools.js';
+import { ENGINE_VERSION } from '../src/engine/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -50,29 +52,50 @@ const started = performance.now();
 const results: ImageResult[] = [];
 
 for (const spec of specs) {
-  const images = await buildSet(spec, quick);
-  const tools = TOOLS.filter((t) => t.kind === spec.kind && (!wantedTools || wantedTools.includes(t.name)));
-  for (const tool of tools) {
-    const t0 = performance.now();
-    await warmUp(tool, images[0]);
-    let failed = 0;
-    for (const image of images) {
-      const r = await measure(tool, image, spec.kind === 'color');
-      if (!r.ok) failed++;
-      results.push(r);
-    }
-    const secs = ((performance.now() - t0) / 1000).toFixed(1);
-    console.error(`${spec.name} / ${tool.name}: ${images.length - failed}/${images.length} ok in ${secs} s`);
+  let images;
+  try {
+    images = await buildSet(spec, quick);
+  } catch (e) {
+    // A set whose source is missing is reported and skipped; the others still run.
+    console.error(`${spec.name}: cannot build the set: ${e instanceof Error ? e.message : String(e)}`);
+    continue;
   }
+  const tools = TOOLS.filter((t) => t.kind === spec.kind && (!wantedTools || wantedTools.includes(t.name)));
+  const t0 = performance.now();
+  for (const tool of tools) await warmUp(tool, images[0]);
+  // Image by image, every tool in turn: on a shared machine the load drifts
+  // over minutes, and interleaving spreads that drift evenly over the tools.
+  for (const image of images) {
+    for (const tool of tools) results.push(await measure(tool, image, spec.kind === 'color'));
+  }
+  const mine = results.filter((r) => r.set === spec.name);
+  const failed = tools
+    .map((t) => [t.name, mine.filter((r) => r.tool === t.name && !r.ok).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => `${name} failed ${n}`);
+  const secs = ((performance.now() - t0) / 1000).toFixed(1);
+  console.error(
+    `${spec.name}: ${images.length} images x ${tools.length} tools in ${secs} s${failed.length ? `; ${failed.join(', ')}` : ''}`,
+  );
 }
 
 const runMemory = (!quick || values.memory) && !values['no-memory'];
 const memory: MemoryResult[] = runMemory ? await measureMemory() : [];
 const summaries = summarize(results);
 const cpu = cpus();
+
+/** The commit measured, marked when the working tree had changes (the figures are then of uncommitted code). */
+function revision(): string {
+  const git = (...args: string[]) => spawnSync('git', args, { encoding: 'utf8' }).stdout?.trim() ?? '';
+  const head = git('rev-parse', '--short', 'HEAD') || 'unknown';
+  return git('status', '--porcelain', '--', 'src') ? `${head} + uncommitted changes in src/` : head;
+}
+
 const info: RunInfo = {
   date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+  engine: ENGINE_VERSION,
   machine: `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  revision: revision(),
   quick,
   seconds: (performance.now() - started) / 1000,
 };

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ENGINE_VERSION } from '../engine/index.js';
-import { DecodeError, readImageHeader, type ImageHeader } from '../node/decode/index.js';
+import { DecodeError, readImageHeader, sniffFormat, type ImageHeader } from '../node/decode/index.js';
 import type { ResultCache } from './cache/types.js';
 import type { Config } from './config.js';
 import type { ConversionRequest } from './convert-params.js';
@@ -84,24 +84,28 @@ export class Converter {
     return `svg:${digest}`;
   }
 
-  /** Refuses from the header alone: a format not allowed, a pixel bomb, or an oversized image without resize. */
-  async precheck(bytes: Uint8Array, resize: boolean): Promise<ImageHeader> {
+  /**
+   * Refuses what can be refused before a worker is involved: an empty file,
+   * bytes that are no image (named), a format not allowed. With `header`, also
+   * reads the size from the header (a pixel bomb, or an image over
+   * MAX_IMAGE_DIMENSION without resize). Without it, the worker's decoder
+   * makes those same checks from the header before decoding, which keeps a
+   * thread hop off the synchronous path.
+   */
+  async precheck(bytes: Uint8Array, resize: boolean, header = true): Promise<void> {
     if (bytes.length === 0) throw new ApiError('EMPTY_FILE');
-    let header: ImageHeader;
-    try {
-      header = await readImageHeader(bytes);
-    } catch (e) {
-      if (e instanceof DecodeError) throw new ApiError(DECODE_CODES[e.code] ?? 'CORRUPT_IMAGE', e.message);
-      throw e;
-    }
+    const sniffed = sniffFormat(bytes);
+    const found = sniffed === null || header ? await this.#readHeader(bytes) : null;
+    const format = found?.format ?? sniffed!;
     const { allowedFormats, maxImageDimension, maxImagePixels } = this.#deps.config;
-    if (!allowedFormats.has(header.format)) {
+    if (!allowedFormats.has(format)) {
       throw new ApiError(
         'UNSUPPORTED_FORMAT',
-        `The file is a ${header.format.toUpperCase()} image; this server accepts ${[...allowedFormats].join(', ')} (ALLOWED_EXTENSIONS)`,
+        `The file is a ${format.toUpperCase()} image; this server accepts ${[...allowedFormats].join(', ')} (ALLOWED_EXTENSIONS)`,
       );
     }
-    const { width, height } = header;
+    if (!found) return;
+    const { width, height } = found;
     if (width * height > maxImagePixels) {
       throw new ApiError(
         'IMAGE_TOO_LARGE',
@@ -114,7 +118,15 @@ export class Converter {
         `The image is ${width}x${height}; the largest side accepted is ${maxImageDimension} px (MAX_IMAGE_DIMENSION). Send resize=true to downscale it`,
       );
     }
-    return header;
+  }
+
+  async #readHeader(bytes: Uint8Array): Promise<ImageHeader> {
+    try {
+      return await readImageHeader(bytes);
+    } catch (e) {
+      if (e instanceof DecodeError) throw new ApiError(DECODE_CODES[e.code] ?? 'CORRUPT_IMAGE', e.message);
+      throw e;
+    }
   }
 
   async #cached(key: string, req: ConversionRequest): Promise<ConversionResult | null> {
@@ -136,7 +148,7 @@ export class Converter {
     const key = await this.cacheKey(bytes, req);
     const hit = await this.#cached(key, req);
     if (hit) return hit;
-    await this.precheck(bytes, req.resize);
+    await this.precheck(bytes, req.resize, false);
     const shareable = !hooks.onChunk && !hooks.signal;
     if (shareable) {
       const running = this.#inflight.get(key);
@@ -167,6 +179,7 @@ export class Converter {
         limits: { maxSide: config.maxImageDimension, maxPixels: config.maxImagePixels, resize: req.resize },
         enhance: req.enhance,
         stream: hooks.onChunk !== undefined,
+        progress: hooks.onProgress !== undefined,
       },
       {
         ...hooks,

@@ -2,7 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryUploadStore } from '../../src/server/uploads/memory-upload-store.js';
 import { fakeClock } from './cache-conformance.js';
-import { expectSafeSvg, fileForm, form, makeApp, noisePng, shapesPng, waitFor } from './helpers.js';
+import {
+  expectSafeSvg,
+  fileForm,
+  form,
+  makeApp,
+  noisePng,
+  pngHeaderOnly,
+  shapesPng,
+  waitFor,
+} from './helpers.js';
 
 let app: FastifyInstance;
 let shapes: Buffer;
@@ -75,6 +84,13 @@ describe('background conversions', () => {
   it('marks a job with a bad image failed before queueing it, and 404s unknown tasks', async () => {
     const res = await post('/convert/background', fileForm(shapes.subarray(0, 50)));
     expect(res.statusCode).toBe(422);
+    const bomb = await post('/convert/background', fileForm(pngHeaderOnly(100_000, 100_000)));
+    expect(bomb.json()).toMatchObject({
+      statusCode: 422,
+      code: 'IMAGE_TOO_LARGE',
+      message: expect.stringMatching(/MAX_IMAGE_PIXELS/),
+    });
+    expect(app.service.jobs.counts()).toEqual({ pending: 0, processing: 0 });
     expect((await app.inject('/tasks/nope')).json()).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
     expect((await app.inject('/tasks/nope/result')).statusCode).toBe(404);
     expect((await app.inject({ method: 'DELETE', url: '/tasks/nope' })).statusCode).toBe(404);

@@ -21,6 +21,7 @@ function task(options: Record<string, unknown> = {}, stream = false): ConvertTas
     limits: {},
     enhance: false,
     stream,
+    progress: true,
   };
 }
 

@@ -25,7 +25,7 @@ const DECODE_CODES: Readonly<Record<string, ErrorCode>> = {
 };
 
 async function convert(task: ConvertTask): Promise<void> {
-  send({ type: 'progress', stage: 'decode', progress: 0 });
+  if (task.progress) send({ type: 'progress', stage: 'decode', progress: 0 });
   const decoded = await decodeImage(task.bytes, task.limits);
   const raster = task.enhance ? stretchContrast(decoded.raster) : decoded.raster;
   const steps = vectorizeSteps(raster, task.options);
@@ -43,7 +43,7 @@ async function convert(task: ConvertTask): Promise<void> {
     const ev = r.value;
     if (ev.type === 'chunk') {
       if (task.stream) send({ type: 'chunk', text: ev.text });
-    } else if (ev.stage !== lastStage || ev.progress - lastProgress >= PROGRESS_STEP) {
+    } else if (task.progress && (ev.stage !== lastStage || ev.progress - lastProgress >= PROGRESS_STEP)) {
       lastStage = ev.stage;
       lastProgress = ev.progress;
       send({ type: 'progress', stage: ev.stage, progress: ev.progress });
@@ -51,7 +51,16 @@ async function convert(task: ConvertTask): Promise<void> {
   }
 }
 
-function toReply(e: unknown): WorkerReply {
+function toReply(e: unknown, task: ConvertTask): WorkerReply {
+  if (e instanceof DecodeError && e.code === 'IMAGE_TOO_LARGE') {
+    const { maxSide, maxPixels } = task.limits;
+    const limits = `MAX_IMAGE_DIMENSION=${maxSide} px per side (send resize=true to downscale), MAX_IMAGE_PIXELS=${maxPixels}`;
+    return {
+      type: 'error',
+      code: 'IMAGE_TOO_LARGE',
+      message: `${e.message}. This server's limits: ${limits}`,
+    };
+  }
   if (e instanceof DecodeError)
     return { type: 'error', code: DECODE_CODES[e.code] ?? 'CORRUPT_IMAGE', message: e.message };
   if (e instanceof EngineOptionError) return { type: 'error', code: 'INVALID_OPTION', message: e.message };
@@ -60,6 +69,6 @@ function toReply(e: unknown): WorkerReply {
 }
 
 port.on('message', (task: ConvertTask) => {
-  convert(task).catch((e: unknown) => send(toReply(e)));
+  convert(task).catch((e: unknown) => send(toReply(e, task)));
 });
 send({ type: 'ready' });

@@ -12,6 +12,8 @@ export interface ConvertTask {
   enhance: boolean;
   /** Send SVG chunks as the engine finishes them (streaming responses). */
   stream: boolean;
+  /** Send progress messages (background jobs); a synchronous request needs none. */
+  progress: boolean;
 }
 
 export interface ConvertOutput {

@@ -28,8 +28,8 @@ export interface AdjustedPolygon {
 }
 
 /**
- * Adjusted positions of the polygon `vertices` (corner indices, ascending,
- * starting with 0) of the ring with `m` corners at `points[2 * from ..]`.
+ * Adjusted positions of the polygon `vertices` (corner indices in ring
+ * order, ascending after the first) of the ring with `m` corners at `points[2 * from ..]`.
  * `model` null keeps edges on the lattice.
  */
 export function adjustVertices(
@@ -46,13 +46,13 @@ export function adjustVertices(
   const oy = points[2 * from + 1];
   for (let s = 0; s < nv; s++) {
     const a = vertices[s];
-    const b = s + 1 < nv ? vertices[s + 1] : m;
+    const b = s + 1 < nv ? vertices[s + 1] : vertices[0] + m;
     let edges = 0;
     for (let k = a; k < b; k++) {
       const q = from + ((k + 1) % m);
       edges +=
-        Math.abs(points[2 * q] - points[2 * (from + k)]) +
-        Math.abs(points[2 * q + 1] - points[2 * (from + k) + 1]);
+        Math.abs(points[2 * q] - points[2 * (from + (k % m))]) +
+        Math.abs(points[2 * q + 1] - points[2 * (from + (k % m)) + 1]);
     }
     const midFrom = edges / 4;
     const midTo = (3 * edges) / 4;
@@ -66,8 +66,8 @@ export function adjustVertices(
     let mxs = 0;
     let mys = 0;
     for (let k = a; k < b; k++) {
-      const px = points[2 * (from + k)];
-      const py = points[2 * (from + k) + 1];
+      const px = points[2 * (from + (k % m))];
+      const py = points[2 * (from + (k % m)) + 1];
       const q = from + ((k + 1) % m);
       const dx = Math.sign(points[2 * q] - px);
       const dy = Math.sign(points[2 * q + 1] - py);
@@ -115,8 +115,8 @@ export function adjustVertices(
       uy = Math.sin(theta);
     } else {
       // One edge, or points without a main direction: the segment's own direction.
-      const bx = points[2 * (from + (b % m))] - points[2 * (from + a)];
-      const by = points[2 * (from + (b % m)) + 1] - points[2 * (from + a) + 1];
+      const bx = points[2 * (from + (b % m))] - points[2 * (from + (a % m))];
+      const by = points[2 * (from + (b % m)) + 1] - points[2 * (from + (a % m)) + 1];
       const len = Math.hypot(bx, by);
       ux = bx / len;
       uy = by / len;
@@ -132,8 +132,8 @@ export function adjustVertices(
   const radius = model ? 1 : 0.5;
   const out = new Float64Array(2 * nv);
   for (let v = 0; v < nv; v++) {
-    const vx = points[2 * (from + vertices[v])];
-    const vy = points[2 * (from + vertices[v]) + 1];
+    const vx = points[2 * (from + (vertices[v] % m))];
+    const vy = points[2 * (from + (vertices[v] % m)) + 1];
     // Quadratic form Q(p) = p'Ap - 2b'p from the two lines and the regularizer, centred on the vertex.
     let a00 = REGULARIZE;
     let a01 = 0;

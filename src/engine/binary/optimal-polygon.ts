@@ -16,8 +16,9 @@
  * segment is its length times the RMS distance of the lattice points it
  * replaces from it; those sums come from closed-form prefix sums per run.
  *
- * Vertex 0 of the polygon is corner 0 (the top-left corner, a true corner of
- * any ring), which makes the cyclic problem a linear one.
+ * The polygon's first vertex is fixed at the corner farthest from the ring's
+ * centre (a true corner of any ring), which makes the cyclic problem a linear
+ * one.
  */
 
 /** Longest span (in corners) tried for one segment: bounds the work on very long staircases. */
@@ -137,19 +138,50 @@ function penalty(s: Float64Array, x: Int32Array, y: Int32Array, m: number, i: nu
 
 /**
  * The optimal polygon of one ring given by `m` corners at `points[2 * from ..]`.
- * Returns the corner indices of its vertices in ring order, starting with 0.
+ * Returns the corner indices of its vertices in ring order: the first is
+ * the fixed vertex, the others follow it, counted past `m` where they wrap.
  */
 export function optimalPolygon(points: Int32Array, from: number, m: number): Int32Array {
+  const first = farthestCorner(points, from, m);
   const x = new Int32Array(m);
   const y = new Int32Array(m);
   for (let k = 0; k < m; k++) {
-    x[k] = points[2 * (from + k)];
-    y[k] = points[2 * (from + k) + 1];
+    const c = from + ((first + k) % m);
+    x[k] = points[2 * c];
+    y[k] = points[2 * c + 1];
   }
   const sums = latticeSums(x, y, m);
-  const polygon = bestPolygon(x, y, m, sums, Math.min(MAX_SPAN, Math.max(1, m - 2)));
+  let polygon = bestPolygon(x, y, m, sums, Math.min(MAX_SPAN, Math.max(1, m - 2)));
   // A two-vertex "polygon" (a tiny blob): again with segments spanning less than half the ring.
-  return polygon.length >= 3 ? polygon : bestPolygon(x, y, m, sums, Math.max(1, ((m + 1) >> 1) - 1));
+  if (polygon.length < 3) polygon = bestPolygon(x, y, m, sums, Math.max(1, ((m + 1) >> 1) - 1));
+  for (let k = 0; k < polygon.length; k++) polygon[k] += first;
+  return polygon;
+}
+
+/**
+ * The corner farthest from the corners' mean: a convex corner, so a vertex of
+ * any good polygon, and the same physical corner when the image is rotated or
+ * mirrored, which keeps the fixed first vertex from depending on orientation.
+ */
+function farthestCorner(points: Int32Array, from: number, m: number): number {
+  let sx = 0;
+  let sy = 0;
+  for (let k = 0; k < m; k++) {
+    sx += points[2 * (from + k)];
+    sy += points[2 * (from + k) + 1];
+  }
+  let best = 0;
+  let far = -1;
+  for (let k = 0; k < m; k++) {
+    const dx = m * points[2 * (from + k)] - sx;
+    const dy = m * points[2 * (from + k) + 1] - sy;
+    const d = dx * dx + dy * dy;
+    if (d > far) {
+      far = d;
+      best = k;
+    }
+  }
+  return best;
 }
 
 function bestPolygon(

@@ -63,6 +63,45 @@ class PathBuilder {
   }
 }
 
+/**
+ * Joins consecutive straight segments that continue in the same direction
+ * (chains meeting at a junction on a straight edge) in place; returns the
+ * number of segments left. Records are [type, cx, cy, ex, ey].
+ */
+function mergeCollinearLines(seg: number[], sx: number, sy: number): number {
+  let n = 0;
+  let x0 = sx;
+  let y0 = sy;
+  // Start of the last kept segment, for the direction test.
+  let lx = sx;
+  let ly = sy;
+  for (let k = 0; k < seg.length / 5; k++) {
+    const t = seg[k * 5];
+    const ex = seg[k * 5 + 3];
+    const ey = seg[k * 5 + 4];
+    if (t !== SEG_QUAD && n > 0 && seg[(n - 1) * 5] !== SEG_QUAD) {
+      const ax = x0 - lx;
+      const ay = y0 - ly;
+      const bx = ex - x0;
+      const by = ey - y0;
+      if (ax * by - ay * bx === 0 && ax * bx + ay * by > 0) {
+        seg[(n - 1) * 5 + 3] = ex;
+        seg[(n - 1) * 5 + 4] = ey;
+        x0 = ex;
+        y0 = ey;
+        continue;
+      }
+    }
+    for (let j = 0; j < 5; j++) seg[n * 5 + j] = seg[k * 5 + j];
+    n++;
+    lx = x0;
+    ly = y0;
+    x0 = ex;
+    y0 = ey;
+  }
+  return n;
+}
+
 export function writeRings(fit: FittedChains, rings: readonly Ring[], precision: number): PathData {
   const b = new PathBuilder(precision);
   const { startX, startY, from, types, coords } = fit;
@@ -93,7 +132,7 @@ export function writeRings(fit: FittedChains, rings: readonly Ring[], precision:
         }
       }
     }
-    const count = seg.length / 5;
+    const count = mergeCollinearLines(seg, sx, sy);
     if (count < 2) continue;
     subpaths++;
     b.cmd('m');

@@ -33,7 +33,12 @@ export function buildWebIfStale(): void {
     statSync(join(ROOT, 'src/engine/options.ts')).mtimeMs,
   );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execSync('npx vite build --config web/vite.config.ts --logLevel warn', { cwd: ROOT, stdio: 'inherit' });
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  execSync('npx vite build --config web/vite.config.ts --logLevel warn', {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }
 
 async function freePort(): Promise<number> {

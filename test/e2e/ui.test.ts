@@ -24,6 +24,14 @@ import {
 
 const SVG_START = /^(<\?xml[^>]*\?>\s*)?<svg\b/;
 
+const pageErrors = new WeakMap<Page, string[]>();
+
+/** Closes the page and fails the test if a script in it threw. */
+async function closeClean(page: Page): Promise<void> {
+  await page.close();
+  expect(pageErrors.get(page)).toEqual([]);
+}
+
 async function openPage(
   browser: Browser,
   service: RunningService,
@@ -31,9 +39,9 @@ async function openPage(
 ): Promise<Page> {
   const page = await browser.context.newPage();
   await page.setViewportSize(viewport);
-  page.on('pageerror', (error) => {
-    throw new Error(`Uncaught error in the page: ${error.message}`);
-  });
+  const errors: string[] = [];
+  pageErrors.set(page, errors);
+  page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${service.url}/`);
   await page.getByRole('button', { name: 'Choose images' }).waitFor();
   return page;
@@ -136,7 +144,7 @@ describe('web UI against the real service', () => {
     expect(fidelity.deltaE).toBeLessThan(5);
 
     await page.screenshot({ path: shotPath('convert.png') });
-    await page.close();
+    await closeClean(page);
   }, 90_000);
 
   it('compares at high zoom: synchronised panes, pixelated original, keyboard split, path outlines', async () => {
@@ -200,7 +208,7 @@ describe('web UI against the real service', () => {
     expect(await page.locator('.layer-outline script').count()).toBe(0);
     for (let i = 0; i < 8; i++) await page.getByRole('button', { name: 'Zoom in' }).click();
     await page.screenshot({ path: shotPath('compare.png') });
-    await page.close();
+    await closeClean(page);
   }, 90_000);
 
   it('waits for the options to settle, then converts once', async () => {
@@ -215,7 +223,7 @@ describe('web UI against the real service', () => {
     await page.waitForResponse((r) => r.url().includes('detail=0.8'));
     await page.waitForTimeout(800);
     expect(sent).toEqual(['?detail=0.8']);
-    await page.close();
+    await closeClean(page);
   }, 60_000);
 
   it('runs a batch through background jobs with a progress bar that reaches 100%, and zips the results', async () => {
@@ -266,7 +274,7 @@ describe('web UI against the real service', () => {
     expect(single.suggestedFilename()).toBe('mark-2.svg');
     expect(readFileSync(await single.path(), 'utf8')).toBe(strFromU8(entries['mark-2.svg']));
     await page.screenshot({ path: shotPath('batch-done.png') });
-    await page.close();
+    await closeClean(page);
   }, 90_000);
 
   it('converts a colour picture faithfully (the screenshots for the docs)', async () => {
@@ -300,7 +308,7 @@ describe('web UI against the real service', () => {
     await page.setViewportSize(PHONE);
     await page.getByRole('button', { name: 'Fit' }).click();
     await page.screenshot({ path: shotPath('ui-phone.png', true) });
-    await page.close();
+    await closeClean(page);
   }, 90_000);
 
   it('uploads a large file in chunks, then converts it in the background with one progress bar', async () => {
@@ -343,7 +351,7 @@ describe('web UI against the real service', () => {
     expect(states.at(-1)).toMatch(/^SVG · /);
     const { svg } = await downloadSvg(page);
     expect(svg).toMatch(/viewBox="0 0 1800 1600"/);
-    await page.close();
+    await closeClean(page);
   }, 120_000);
 
   it('shows the service’s own message next to a file it refuses', async () => {
@@ -358,7 +366,7 @@ describe('web UI against the real service', () => {
     expect(await message.innerText()).toBe(answer.body.message);
     expect(await page.getByRole('alert').innerText()).toContain(answer.body.code);
     await page.screenshot({ path: shotPath('refused.png') });
-    await page.close();
+    await closeClean(page);
   }, 60_000);
 
   it('fits a phone-width screen and labels every control', async () => {
@@ -380,7 +388,7 @@ describe('web UI against the real service', () => {
         .map((el) => el.outerHTML.slice(0, 80))
     `);
     expect(unlabelled).toEqual([]);
-    await page.close();
+    await closeClean(page);
   }, 60_000);
 });
 
@@ -432,6 +440,6 @@ describe('web UI with a service that requires an API key', () => {
     expect(await page.getByRole('button', { name: 'API key set' }).isVisible()).toBe(true);
     expect(keyHeaders.at(-1)).toBe('test-key');
     expect(urls.filter((u) => u.includes('test-key'))).toEqual([]);
-    await page.close();
+    await closeClean(page);
   }, 90_000);
 });

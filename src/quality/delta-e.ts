@@ -28,17 +28,37 @@ function f(t: number): number {
 
 /** CIE L*a*b* (D65) of an 8-bit sRGB colour. */
 export function srgbToLab(r: number, g: number, b: number): Lab {
+  const out = new Float64Array(3);
+  labInto(r, g, b, out, 0);
+  return [out[0], out[1], out[2]];
+}
+
+function labInto(r: number, g: number, b: number, out: Float64Array, o: number): void {
   const R = LINEAR[r];
   const G = LINEAR[g];
   const B = LINEAR[b];
   const fx = f((0.4124564 * R + 0.3575761 * G + 0.1804375 * B) / XN);
   const fy = f((0.2126729 * R + 0.7151522 * G + 0.072175 * B) / YN);
   const fz = f((0.0193339 * R + 0.119192 * G + 0.9503041 * B) / ZN);
-  return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
+  out[o] = 116 * fy - 16;
+  out[o + 1] = 500 * (fx - fy);
+  out[o + 2] = 200 * (fy - fz);
+}
+
+/** Lab of every pixel of an opaque raster, 3 numbers a pixel. */
+function labImage(d: Uint8ClampedArray): Float64Array {
+  const out = new Float64Array((d.length / 4) * 3);
+  for (let i = 0, o = 0; i < d.length; i += 4, o += 3) labInto(d[i], d[i + 1], d[i + 2], out, o);
+  return out;
 }
 
 const DEG = Math.PI / 180;
 const POW25_7 = 25 ** 7;
+
+function pow7(v: number): number {
+  const v2 = v * v;
+  return v2 * v2 * v2 * v;
+}
 
 function hueDeg(b: number, a: number): number {
   if (a === 0 && b === 0) return 0;
@@ -48,10 +68,14 @@ function hueDeg(b: number, a: number): number {
 
 /** CIEDE2000 difference of two Lab colours (kL = kC = kH = 1). */
 export function deltaE2000(lab1: Lab, lab2: Lab): number {
-  const [L1, a1, b1] = lab1;
-  const [L2, a2, b2] = lab2;
+  return de2000(lab1[0], lab1[1], lab1[2], lab2[0], lab2[1], lab2[2]);
+}
+
+/** The formula on scalars, so the per-pixel loop allocates nothing. */
+function de2000(L1: number, a1: number, b1: number, L2: number, a2: number, b2: number): number {
   const cBar = (Math.hypot(a1, b1) + Math.hypot(a2, b2)) / 2;
-  const g = 0.5 * (1 - Math.sqrt(cBar ** 7 / (cBar ** 7 + POW25_7)));
+  const cBar7 = pow7(cBar);
+  const g = 0.5 * (1 - Math.sqrt(cBar7 / (cBar7 + POW25_7)));
   const ap1 = (1 + g) * a1;
   const ap2 = (1 + g) * a2;
   const cp1 = Math.hypot(ap1, b1);
@@ -83,7 +107,8 @@ export function deltaE2000(lab1: Lab, lab2: Lab): number {
     0.32 * Math.cos((3 * hBar + 6) * DEG) -
     0.2 * Math.cos((4 * hBar - 63) * DEG);
   const dTheta = 30 * Math.exp(-(((hBar - 275) / 25) ** 2));
-  const rc = 2 * Math.sqrt(cpBar ** 7 / (cpBar ** 7 + POW25_7));
+  const cpBar7 = pow7(cpBar);
+  const rc = 2 * Math.sqrt(cpBar7 / (cpBar7 + POW25_7));
   const l50 = (lBar - 50) ** 2;
   const sl = 1 + (0.015 * l50) / Math.sqrt(20 + l50);
   const sc = 1 + 0.045 * cpBar;
@@ -104,20 +129,12 @@ export function meanDeltaE(a: Raster, b: Raster): number {
   assertSameSize(a, b);
   const x = composeOn(a).data;
   const y = composeOn(b).data;
-  const labs = new Map<number, Lab>();
-  const lab = (d: Uint8ClampedArray, i: number): Lab => {
-    const key = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
-    let v = labs.get(key);
-    if (v === undefined) {
-      v = srgbToLab(d[i], d[i + 1], d[i + 2]);
-      labs.set(key, v);
-    }
-    return v;
-  };
+  const lx = labImage(x);
+  const ly = labImage(y);
   let sum = 0;
-  for (let i = 0; i < x.length; i += 4) {
+  for (let i = 0, o = 0; i < x.length; i += 4, o += 3) {
     if (x[i] === y[i] && x[i + 1] === y[i + 1] && x[i + 2] === y[i + 2]) continue;
-    sum += deltaE2000(lab(x, i), lab(y, i));
+    sum += de2000(lx[o], lx[o + 1], lx[o + 2], ly[o], ly[o + 1], ly[o + 2]);
   }
   return sum / (x.length / 4);
 }

@@ -74,6 +74,28 @@ describe('streaming', () => {
   });
 });
 
+describe('streaming, client leaves', () => {
+  it('stops the conversion (terminates its thread) when the client goes away mid-stream', async () => {
+    const before = app.service.pool.stats().terminated;
+    const png = await mosaicPng(1000, 11);
+    const controller = new AbortController();
+    const res = await fetch(`${base}/convert/streaming?color_mode=color&colors=8&use_cache=false`, {
+      method: 'POST',
+      body: formData(png),
+      signal: controller.signal,
+    });
+    const reader = res.body!.getReader();
+    await reader.read();
+    controller.abort();
+    for (let i = 0; i < 200 && app.service.pool.stats().terminated === before; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(app.service.pool.stats().terminated).toBe(before + 1);
+    const next = await fetch(`${base}/health`);
+    expect(next.status).toBe(200);
+  });
+});
+
 describe('server-sent events', () => {
   it('streams rising progress events, then one completed event with the status, then ends', async () => {
     const png = await mosaicPng(700, 9);

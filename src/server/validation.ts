@@ -11,10 +11,16 @@ import { ApiError } from './errors.js';
 type Parse = (data: unknown) => unknown;
 const parsers = new WeakMap<object, Parse>();
 
-/** JSON schema for the docs, registered with the function that validates the same part of the request. */
-export function schemaOf(schema: z.ZodType, parse?: Parse): Record<string, unknown> {
+/** The JSON schema of a zod schema, as requests see it (input side, before coercion). */
+export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   delete json.$schema;
+  return json;
+}
+
+/** JSON schema for the docs, registered with the function that validates the same part of the request. */
+export function schemaOf(schema: z.ZodType, parse?: Parse): Record<string, unknown> {
+  const json = jsonSchemaOf(schema);
   parsers.set(
     json,
     parse ??

@@ -6,28 +6,28 @@ import { ApiError } from '../errors.js';
 import { readMultipart } from '../input.js';
 import type { Service } from '../service.js';
 import { UPLOAD_ID_PATTERN } from '../uploads/types.js';
-import { documentedOnly, schemaOf } from '../validation.js';
+import { documentedOnly, jsonSchemaOf, schemaOf } from '../validation.js';
 
 const uploadId = z
   .string()
   .regex(UPLOAD_ID_PATTERN, 'upload_id must be 1-64 characters from A-Z a-z 0-9 _ -');
 
 const chunkFields = z.object({
-  upload_id: uploadId,
-  chunk_number: z.coerce.number().int().min(0),
-  total_chunks: z.coerce.number().int().min(1).max(1_000_000),
+  upload_id: uploadId.describe('Chosen by the client'),
+  chunk_number: z.coerce.number().int().min(0).describe('0-based index of this chunk'),
+  total_chunks: z.coerce.number().int().min(1).max(1_000_000).describe('Number of chunks of the whole file'),
 });
 
 const params = schemaOf(z.object({ upload_id: uploadId }));
 
+/** The multipart body as documented: the fields of `chunkFields` (which validate them) plus the chunk's bytes. */
+const chunkBodyJson = jsonSchemaOf(chunkFields);
 const chunkBody = documentedOnly({
-  type: 'object',
-  required: ['chunk', 'chunk_number', 'total_chunks', 'upload_id'],
+  ...chunkBodyJson,
+  required: [...(chunkBodyJson.required as string[]), 'chunk'],
   properties: {
     chunk: { type: 'string', format: 'binary', description: 'The chunk bytes (at most CHUNK_SIZE)' },
-    chunk_number: { type: 'integer', minimum: 0, description: '0-based index of this chunk' },
-    total_chunks: { type: 'integer', minimum: 1 },
-    upload_id: { type: 'string', pattern: UPLOAD_ID_PATTERN.source, description: 'Chosen by the client' },
+    ...(chunkBodyJson.properties as object),
   },
 });
 

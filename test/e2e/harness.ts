@@ -5,7 +5,7 @@
  * and the background networking that fails noisily offline turned off.
  */
 import { spawn, execSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,18 +27,36 @@ function newestMtime(path: string): number {
 
 /** Builds dist/web with Vite when it is missing or older than any source of the UI. */
 export function buildWebIfStale(): void {
-  const index = join(ROOT, 'dist/web/index.html');
-  const sources = Math.max(
-    newestMtime(join(ROOT, 'web')),
-    statSync(join(ROOT, 'src/engine/options.ts')).mtimeMs,
-  );
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  execSync('npx vite build --config web/vite.config.ts --logLevel warn', {
-    cwd: ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  // Test files run in parallel processes: one builds while the others wait for its lock.
+  const lock = join(ROOT, 'dist/.web-build.lock');
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    const index = join(ROOT, 'dist/web/index.html');
+    const sources = Math.max(
+      newestMtime(join(ROOT, 'web')),
+      statSync(join(ROOT, 'src/engine/options.ts')).mtimeMs,
+    );
+    if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    execSync('npx vite build --config web/vite.config.ts --logLevel warn', {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 async function freePort(): Promise<number> {

@@ -3,7 +3,10 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import './styles/base.css';
 import './styles/layout.css';
-import './styles/components.css';
+import './styles/files.css';
+import './styles/options.css';
+import './styles/viewer.css';
+import './styles/overlays.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

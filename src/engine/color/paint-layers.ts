@@ -2,7 +2,7 @@
  * The output layers, one `<path>` per colour, in paint order. Colours are
  * painted in order of decreasing total area (the background first), which
  * with `stacked` layering lets big shapes run under the smaller ones drawn
- * on top of them (see layer-outline.ts). Each layer is yielded as soon as it
+ * on top of them (see stack-set.ts and layer-outline.ts). Each layer is yielded as soon as it
  * is written, so the pipeline can stream it.
  */
 import type { Layering } from '../options.js';
@@ -13,6 +13,7 @@ import { chainIncidence, outlineRings } from './layer-outline.js';
 import type { Palette } from './palette.js';
 import { writeRings } from './path-writer.js';
 import type { Regions } from './regions.js';
+import { outsideRegions, stackedSet, type StackContext } from './stack-set.js';
 
 export function hexColor(rgb: number): string {
   return `#${rgb.toString(16).padStart(6, '0')}`;
@@ -50,25 +51,20 @@ export function* paintLayers(
   for (let r = 0; r < regions.count; r++) byColour[regions.color[r]].push(r);
   const inSet = new Uint8Array(regions.count);
   const stacked = settings.layering === 'stacked';
+  const regionRank = Int32Array.from(regions.color, (c) => rank[c]);
+  const ctx: StackContext = {
+    chains,
+    incidence,
+    regionRank,
+    touchesOutside: outsideRegions(chains, regions.count),
+    seen: new Int32Array(regions.count),
+  };
 
   for (let i = 0; i < order.length; i++) {
     const colour = order[i];
-    const members = byColour[colour].slice();
-    for (const r of members) inSet[r] = 1;
-    if (stacked) {
-      const own = members.length;
-      for (let m = 0; m < own; m++) {
-        const r = members[m];
-        for (let k = incidence.from[r]; k < incidence.from[r + 1]; k++) {
-          const c = incidence.chains[k];
-          const o = chains.left[c] === r ? chains.right[c] : chains.left[c];
-          if (o >= 0 && !inSet[o] && rank[regions.color[o]] > i) {
-            inSet[o] = 1;
-            members.push(o);
-          }
-        }
-      }
-    }
+    let members = byColour[colour];
+    if (stacked) members = stackedSet(ctx, members, i, inSet);
+    else for (const r of members) inSet[r] = 1;
     const rings = outlineRings(chains, incidence, members, inSet);
     for (const r of members) inSet[r] = 0;
     const path = writeRings(fit, rings, settings.precision);

@@ -61,6 +61,9 @@ describe('background conversions', () => {
     expectSafeSvg(result.body);
     const sync = await post('/convert?precision=2&use_cache=false', fileForm(shapes));
     expect(sync.body).toBe(result.body);
+    const events = await app.inject(`/api/tasks/${accepted.task_id}/events`);
+    expect(events.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(events.body).toBe(`event: completed\ndata: ${JSON.stringify(done)}\n\n`);
   });
 
   it('joins an identical running job, and answers 202 with the status while it runs', async () => {
@@ -93,6 +96,10 @@ describe('background conversions', () => {
     expect(app.service.jobs.counts()).toEqual({ pending: 0, processing: 0 });
     expect((await app.inject('/tasks/nope')).json()).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
     expect((await app.inject('/tasks/nope/result')).statusCode).toBe(404);
+    expect((await app.inject('/tasks/nope/events')).json()).toMatchObject({
+      statusCode: 404,
+      code: 'NOT_FOUND',
+    });
     expect((await app.inject({ method: 'DELETE', url: '/tasks/nope' })).statusCode).toBe(404);
   });
 });

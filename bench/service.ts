@@ -1,5 +1,5 @@
 /**
- * Service benchmark (`npx tsx bench/service.ts`, also part of `npm run bench`):
+ * Service benchmark, runnable on its own (`npx tsx bench/service.ts`) and meant to run as part of `npm run bench`:
  * starts dist/server/main.js in its own process on loopback and measures
  *  1. cached POST /convert: requests/s and latency percentiles (autocannon);
  *  2. uncached conversions/s over a fixed, seeded image set (use_cache=false);

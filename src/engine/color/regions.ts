@@ -75,16 +75,14 @@ export function labelRegions(index: IndexMap, width: number, height: number): Re
       labels[j] = l;
     }
   }
-  const final = new Int32Array(next).fill(-1);
+  // Provisional -> final labels. A set's root is its smallest provisional
+  // label, which was handed out at the set's first pixel, so numbering roots
+  // in order numbers regions in scan order.
+  const final = new Int32Array(next);
   let count = 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0, j = (y + 1) * s + 1; x < width; x++, j++) {
-      const l = labels[j];
-      if (l < 0) continue;
-      const r = find(parent, l);
-      if (final[r] < 0) final[r] = count++;
-      labels[j] = final[r];
-    }
+  for (let p = 0; p < next; p++) {
+    const r = find(parent, p);
+    final[p] = r === p ? count++ : final[r];
   }
   const color = new Int32Array(count);
   const area = new Int32Array(count);
@@ -94,8 +92,10 @@ export function labelRegions(index: IndexMap, width: number, height: number): Re
   const maxY = new Int32Array(count).fill(-1);
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0, j = (y + 1) * s + 1; x < width; x++, i++, j++) {
-      const l = labels[j];
+      let l = labels[j];
       if (l < 0) continue;
+      l = final[l];
+      labels[j] = l;
       color[l] = index[i];
       area[l]++;
       if (x < minX[l]) minX[l] = x;

@@ -150,6 +150,53 @@ describe('modes and options', () => {
   });
 });
 
+describe('odd inputs', () => {
+  const mk = (w: number, h: number, f: (x: number, y: number) => number[]): Raster => {
+    const data = new Uint8ClampedArray(w * h * 4);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set(f(x, y), (y * w + x) * 4);
+    return { width: w, height: h, data };
+  };
+  let seed = 1;
+  const rnd = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const pictures: [string, Raster][] = [
+    ['1x1', mk(1, 1, () => [200, 10, 10, 255])],
+    ['7x1', mk(7, 1, (x) => [x * 30, 100, 200 - x * 20, 255])],
+    ['1x7', mk(1, 7, (_x, y) => [y * 30, 100, 0, 255])],
+    ['noise with holes', mk(24, 24, () => [rnd() * 255, rnd() * 255, rnd() * 255, rnd() < 0.2 ? 0 : 255])],
+    ['checkerboard', mk(12, 12, (x, y) => ((x + y) & 1 ? [0, 0, 0, 255] : [255, 255, 255, 255]))],
+  ];
+  const settings = [
+    {},
+    { colors: 256 },
+    { precision: 0 },
+    { precision: 4 },
+    { cornerThreshold: 0 },
+    { cornerThreshold: 180 },
+    { detail: 0 },
+    { detail: 1 },
+    { speckle: 0 },
+    { speckle: 1000 },
+    { transparentAsBackground: false },
+    { layering: 'cutout' as const },
+  ];
+
+  it.each(pictures)(
+    '%s: every setting gives well-formed path data covering the picture',
+    (_name, picture) => {
+      for (const options of settings) {
+        const { svg, stats } = vectorize(picture, { mode: 'color', ...options });
+        expect(stats.paths).toBeGreaterThan(0);
+        for (const p of paths(svg)) expect(readPath(p.d, options.precision ?? 1).length).toBeGreaterThan(0);
+      }
+    },
+  );
+
+  it('paints a checkerboard exactly', () => {
+    const [, board] = pictures[4];
+    expect(compareToOriginal(board, vectorize(board, { mode: 'color' }).svg).ssim).toBeGreaterThan(0.999);
+  });
+});
+
 describe('fidelity', () => {
   it.each(['1f600', '1f98a', '1f3e0'])('renders emoji %s faithfully and compactly', (name) => {
     const r = twemoji(name, 96);

@@ -99,6 +99,31 @@ describe('web UI: batches, large files, refusals', () => {
     await closeClean(page);
   }, 120_000);
 
+  it('takes images dropped anywhere on the page or pasted from the clipboard', async () => {
+    const page = await session.open();
+    const bytes = [...(await mark(4)).buffer];
+    // Synthetic drop and paste events carrying a real PNG, as a file manager or a screenshot tool sends them.
+    await page.evaluate(`{
+      const file = (name) => new File([new Uint8Array(${JSON.stringify(bytes)})], name, { type: 'image/png' });
+      const dropped = new DataTransfer();
+      dropped.items.add(file('dropped.png'));
+      document.body.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dropped, bubbles: true }));
+      document.body.dispatchEvent(new DragEvent('dragover', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+      const pasted = new DataTransfer();
+      pasted.items.add(file('image.png'));
+      document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: pasted, bubbles: true }));
+    }`);
+    await page.waitForFunction(
+      `document.querySelector('[data-testid="batch-count"]')?.textContent === '2 of 2 done'`,
+    );
+    const names = await page.locator('.file-name').allInnerTexts();
+    expect(names[0]).toBe('dropped.png');
+    expect(names[1]).toMatch(/^pasted-\d{6}-1\.png$/);
+    expect(await page.locator('.drop-overlay').count()).toBe(0);
+    await closeClean(page);
+  }, 60_000);
+
   it('shows the service’s own message next to a file it refuses', async () => {
     const refused = notAnImage();
     const answer = await serviceError(session.service, refused);

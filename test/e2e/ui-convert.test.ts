@@ -62,6 +62,11 @@ describe('web UI: convert and compare', () => {
     expect(fidelity.ssim).toBeGreaterThan(0.9);
     expect(fidelity.deltaE).toBeLessThan(5);
 
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy SVG' }).click();
+    await page.getByRole('status').getByText('SVG copied to the clipboard.').waitFor();
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(svg);
+
     await page.screenshot({ path: shotPath('convert.png') });
     await closeClean(page);
   }, 90_000);

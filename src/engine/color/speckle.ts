@@ -19,19 +19,12 @@ import type { IndexMap } from './index-pixels.js';
 import { dist2 } from './oklab.js';
 import type { Palette } from './palette.js';
 import type { Regions } from './regions.js';
+import { findRoot, smallRegionGraph } from './small-region-graph.js';
 
 /** OKLab distance above which a small region is a feature, not noise. */
 const HIGH_CONTRAST = 0.25;
 /** OKLab distance above which a thin, long region is a stroke, not noise. */
 const STROKE_CONTRAST = 0.1;
-
-function find(parent: Int32Array, a: number): number {
-  while (parent[a] !== a) {
-    parent[a] = parent[parent[a]];
-    a = parent[a];
-  }
-  return a;
-}
 
 /** True when the small region `r`, whose most similar neighbour is `d2` away, is a feature to keep. */
 export function isFeature(regions: Regions, r: number, d2: number): boolean {
@@ -41,90 +34,22 @@ export function isFeature(regions: Regions, r: number, d2: number): boolean {
   return len >= 3 && area <= 2 * len && d2 >= STROKE_CONTRAST * STROKE_CONTRAST;
 }
 
-/**
- * Neighbours of the small regions (area < speckle), as compressed rows;
- * other regions get empty rows. Consecutive repeats are skipped while
- * scanning; the few left over are harmless to the callers.
- */
-function smallNeighbours(
-  regions: Regions,
-  width: number,
-  height: number,
-  speckle: number,
-): [Int32Array, Int32Array] {
-  const { count, labels, area } = regions;
-  const s = width + 2;
-  const from = new Int32Array(count + 1);
-  const last = new Int32Array(count);
-  const cursor = new Int32Array(count);
-  const visit = (fill: Int32Array | null): void => {
-    last.fill(-1);
-    const note = (a: number, b: number): void => {
-      if (area[a] >= speckle || last[a] === b) return;
-      last[a] = b;
-      if (fill) fill[from[a] + cursor[a]++] = b;
-      else from[a + 1]++;
-    };
-    for (let y = 0; y < height; y++) {
-      for (let x = 0, j = (y + 1) * s + 1; x < width; x++, j++) {
-        const l = labels[j];
-        if (l < 0) continue;
-        const right = labels[j + 1];
-        if (right >= 0 && right !== l) {
-          note(l, right);
-          note(right, l);
-        }
-        const down = labels[j + s];
-        if (down >= 0 && down !== l) {
-          note(l, down);
-          note(down, l);
-        }
-      }
-    }
-  };
-  visit(null);
-  for (let r = 0; r < count; r++) from[r + 1] += from[r];
-  const list = new Int32Array(from[count]);
-  visit(list);
-  return [from, list];
-}
-
-/** Same-colour regions joined through pixel corners, with their combined area and bounding box. */
-function diagonalGroups(
-  regions: Regions,
-  width: number,
-  height: number,
-): { group: Int32Array; stats: Regions } {
-  const { count, labels, color } = regions;
-  const group = Int32Array.from({ length: count }, (_, i) => i);
-  const s = width + 2;
-  const join = (a: number, b: number): void => {
-    if (a < 0 || b < 0 || a === b || color[a] !== color[b]) return;
-    const ra = find(group, a);
-    const rb = find(group, b);
-    if (ra !== rb) group[Math.max(ra, rb)] = Math.min(ra, rb);
-  };
-  for (let y = 0; y + 1 < height; y++) {
-    for (let x = 0, j = (y + 1) * s + 1; x + 1 < width; x++, j++) {
-      join(labels[j], labels[j + s + 1]);
-      join(labels[j + 1], labels[j + s]);
-    }
-  }
-  const area = new Int32Array(count);
+/** Combined area and bounding box of each diagonal group, at the group's root. */
+function groupStats(regions: Regions, group: Int32Array): Regions {
+  const area = new Int32Array(regions.count);
   const minX = regions.minX.slice();
   const minY = regions.minY.slice();
   const maxX = regions.maxX.slice();
   const maxY = regions.maxY.slice();
-  for (let r = 0; r < count; r++) {
-    const g = find(group, r);
-    group[r] = g;
+  for (let r = 0; r < regions.count; r++) {
+    const g = group[r];
     area[g] += regions.area[r];
     minX[g] = Math.min(minX[g], regions.minX[r]);
     minY[g] = Math.min(minY[g], regions.minY[r]);
     maxX[g] = Math.max(maxX[g], regions.maxX[r]);
     maxY[g] = Math.max(maxY[g], regions.maxY[r]);
   }
-  return { group, stats: { ...regions, area, minX, minY, maxX, maxY } };
+  return { ...regions, area, minX, minY, maxX, maxY };
 }
 
 /**
@@ -146,8 +71,8 @@ export function mergeSpeckles(
   for (let r = 0; r < count; r++) if (area[r] < speckle) small.push(r);
   if (small.length === 0) return null;
   small.sort((a, b) => area[a] - area[b] || a - b);
-  const [from, list] = smallNeighbours(regions, width, height, speckle);
-  const diagonal = diagonalGroups(regions, width, height);
+  const { from, list, group } = smallRegionGraph(regions, width, height, speckle);
+  const diagonal = groupStats(regions, group);
 
   const parent = Int32Array.from({ length: count }, (_, i) => i);
   const size = Int32Array.from(area);
@@ -158,12 +83,12 @@ export function mergeSpeckles(
   const merged: Regions = { ...regions, area: size, minX, minY, maxX, maxY };
   let changes = 0;
   for (const r of small) {
-    const root = find(parent, r);
+    const root = findRoot(parent, r);
     if (size[root] >= speckle) continue;
     let best = -1;
     let bestD = Infinity;
     for (let k = from[r]; k < from[r + 1]; k++) {
-      const o = find(parent, list[k]);
+      const o = findRoot(parent, list[k]);
       if (o === root) continue;
       const d = dist2(palette.lab, color[root], palette.lab, color[o]);
       if (
@@ -175,8 +100,7 @@ export function mergeSpeckles(
         bestD = d;
       }
     }
-    if (best < 0 || isFeature(merged, root, bestD) || isFeature(diagonal.stats, diagonal.group[r], bestD))
-      continue;
+    if (best < 0 || isFeature(merged, root, bestD) || isFeature(diagonal, group[r], bestD)) continue;
     const [big, sm] =
       size[root] > size[best] || (size[root] === size[best] && root < best) ? [root, best] : [best, root];
     parent[sm] = big;
@@ -193,7 +117,7 @@ export function mergeSpeckles(
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0, j = (y + 1) * s + 1; x < width; x++, i++, j++) {
       const l = labels[j];
-      if (l >= 0) out[i] = color[find(parent, l)];
+      if (l >= 0) out[i] = color[findRoot(parent, l)];
     }
   }
   return out;

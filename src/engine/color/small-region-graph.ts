@@ -1,0 +1,80 @@
+/**
+ * What speckle merging needs to know about the small regions (area below
+ * `speckle`), gathered in one pass over the label image:
+ *
+ * - their neighbours, as compressed rows (`from`, `list`; other regions get
+ *   empty rows; a neighbour may repeat, which is harmless);
+ * - their diagonal groups: small same-colour regions that touch only at a
+ *   pixel corner, joined by union-find (`group[r]` is the group's root).
+ */
+import { Int32List } from './buffers.js';
+import type { Regions } from './regions.js';
+
+export interface SmallRegionGraph {
+  readonly from: Int32Array;
+  readonly list: Int32Array;
+  readonly group: Int32Array;
+}
+
+export function findRoot(parent: Int32Array, a: number): number {
+  while (parent[a] !== a) {
+    parent[a] = parent[parent[a]];
+    a = parent[a];
+  }
+  return a;
+}
+
+export function smallRegionGraph(
+  regions: Regions,
+  width: number,
+  height: number,
+  speckle: number,
+): SmallRegionGraph {
+  const { count, labels, area, color } = regions;
+  const s = width + 2;
+  const pairs = new Int32List(1024);
+  const last = new Int32Array(count).fill(-1);
+  const group = Int32Array.from({ length: count }, (_, i) => i);
+  const note = (a: number, b: number): void => {
+    if (area[a] >= speckle || last[a] === b) return;
+    last[a] = b;
+    pairs.push(a);
+    pairs.push(b);
+  };
+  const joinDiagonal = (a: number, b: number): void => {
+    if (a < 0 || b < 0 || a === b || area[a] >= speckle || area[b] >= speckle || color[a] !== color[b])
+      return;
+    const ra = findRoot(group, a);
+    const rb = findRoot(group, b);
+    if (ra !== rb) group[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  for (let y = 0; y < height; y++) {
+    for (let x = 0, j = (y + 1) * s + 1; x < width; x++, j++) {
+      const l = labels[j];
+      const right = labels[j + 1];
+      const down = labels[j + s];
+      if (l >= 0) {
+        if (right >= 0 && right !== l) {
+          note(l, right);
+          note(right, l);
+        }
+        if (down >= 0 && down !== l) {
+          note(l, down);
+          note(down, l);
+        }
+      }
+      joinDiagonal(l, labels[j + s + 1]);
+      joinDiagonal(right, down);
+    }
+  }
+  const from = new Int32Array(count + 1);
+  const p = pairs.data;
+  const n = pairs.length;
+  for (let k = 0; k < n; k += 2) from[p[k] + 1]++;
+  for (let r = 0; r < count; r++) from[r + 1] += from[r];
+  const cursor = from.slice(0, count);
+  const list = new Int32Array(n >> 1);
+  for (let k = 0; k < n; k += 2) list[cursor[p[k]]++] = p[k + 1];
+  for (let r = 0; r < count; r++) group[r] = findRoot(group, r);
+  return { from, list, group };
+}

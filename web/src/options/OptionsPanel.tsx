@@ -27,6 +27,12 @@ const MODE_HELP: Readonly<Record<Mode, string>> = {
   color: 'Shapes in the image’s own colours.',
 };
 
+function autoModeHelp(picked: string | null): string {
+  return picked
+    ? `Auto picked the ${picked} preset for this image; choose a mode to override it.`
+    : 'Auto picks the preset, and with it the mode, from each image.';
+}
+
 interface OptionsPanelProps {
   readonly options: UiOptions;
   readonly onChange: (options: UiOptions) => void;
@@ -69,11 +75,7 @@ export function OptionsPanel({ options, onChange, pickedPreset }: OptionsPanelPr
       <Choice<Mode>
         name="mode"
         legend="Mode"
-        help={
-          autoMode
-            ? `Auto picks the mode too${pickedPreset ? ` (now: ${pickedPreset})` : ''}.`
-            : MODE_HELP[v.mode]
-        }
+        help={autoMode ? autoModeHelp(pickedPreset) : MODE_HELP[v.mode]}
         options={[
           ['binary', 'Binary'],
           ['grayscale', 'Grayscale'],

@@ -211,15 +211,15 @@ describe('optimalPolygon', () => {
   });
 
   it('replaces a staircase hypotenuse with one segment', () => {
-    const rows = Array.from({ length: 20 }, (_, y) => '#'.repeat(y + 1) + '.'.repeat(19 - y));
+    const rows = Array.from({ length: 14 }, (_, y) => '#'.repeat(y + 1) + '.'.repeat(13 - y));
     const r = rings(rows);
     const m = r.start[1];
     const poly = [...optimalPolygon(r.points, 0, m)];
     const corners = poly.map((k) => [r.points[2 * (k % m)], r.points[2 * (k % m) + 1]]);
     expect(corners.sort((a, b) => a[0] - b[0] || a[1] - b[1])).toEqual([
       [0, 0],
-      [0, 20],
-      [20, 20],
+      [0, 14],
+      [14, 14],
     ]);
   });
 
@@ -298,5 +298,22 @@ describe('outline crossings', () => {
     }
     expect(plain / n).toBeLessThan(-0.1);
     expect(Math.abs(lifted / n)).toBeLessThan(Math.abs(plain / n) / 2);
+  });
+});
+
+describe('optimalPolygon on long staircases', () => {
+  it('splits a staircase longer than the span limit into collinear segments', () => {
+    const rows = Array.from({ length: 40 }, (_, y) => '#'.repeat(y + 1) + '.'.repeat(39 - y));
+    const r = rings(rows);
+    const m = r.start[1];
+    const poly = [...optimalPolygon(r.points, 0, m)];
+    expect(poly.length).toBeGreaterThan(3);
+    // Every vertex lies within a pixel of the ideal triangle's sides.
+    for (const k of poly) {
+      const x = r.points[2 * (k % m)];
+      const y = r.points[2 * (k % m) + 1];
+      const distance = Math.min(Math.abs(x), Math.abs(y - 40), Math.abs(x - y) / Math.SQRT2);
+      expect(distance).toBeLessThanOrEqual(1);
+    }
   });
 });

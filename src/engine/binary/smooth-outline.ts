@@ -2,8 +2,9 @@
  * Stage 6: corners, curves and curve merging for one polygon.
  *
  * Corners and smoothing follow P. Selinger, "Potrace: a polygon-based tracing
- * algorithm" (2003), section 2.3: the outline runs through the midpoints of
- * the polygon's edges; at vertex b between midpoints a and c, a cubic with
+ * algorithm" (2003), section 2.3: the outline crosses each polygon edge once
+ * (potrace: at its midpoint; here where the boundary data says, see
+ * adjust-vertices.ts); at vertex b between crossings a and c, a cubic with
  * control points a + alpha (b - a) and c + alpha (b - c) has its middle at
  * 3 alpha / 4 of the way from the chord ac to b. Alpha is chosen so that the
  * curve's middle touches the boundary of the unit square around b; a vertex
@@ -122,7 +123,7 @@ export function smoothOutline(
   const s = new Samples(8 * n + 8);
 
   if (first < 0) {
-    // No corners: one closed smooth loop from the midpoint of edge 0, where the tangent is the edge.
+    // No corners: one closed smooth loop from the crossing of edge 0, where the tangent is the edge.
     s.push(mx(0), my(0));
     for (let i = 1; i <= n; i++) s.curve(mx(i - 1), my(i - 1), vx(i), vy(i), mx(i), my(i), smooth(i));
     const [tx, ty] = unit(vx(1) - vx(0), vy(1) - vy(0));
@@ -132,7 +133,7 @@ export function smoothOutline(
     return;
   }
 
-  // Chains from corner to corner: corner -> midpoint, smooth pieces, midpoint -> next corner.
+  // Chains from corner to corner: corner -> crossing, smooth pieces, crossing -> next corner.
   out.moveTo(vx(first), vy(first));
   let chainStart = 0;
   let startVertex = first;

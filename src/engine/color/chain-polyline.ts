@@ -21,72 +21,67 @@ export function isTiny(closed: boolean, steps: number): boolean {
   return steps <= (closed ? 8 : 4);
 }
 
-/** Writes the polyline of chain `c` as x, y pairs into a fresh array. */
-export function chainPolyline(chains: Chains, c: number): Float64Array {
-  const { dirs, stride } = chains;
-  const from = chains.offset[c];
-  const to = chains.offset[c + 1];
-  const closed = chains.closed[c] === 1;
-  // Runs of equal direction: [dir, length] pairs.
-  const runDir: number[] = [];
-  const runLen: number[] = [];
-  for (let i = from; i < to; i++) {
-    const d = dirs[i];
-    if (runDir.length > 0 && runDir[runDir.length - 1] === d) runLen[runLen.length - 1]++;
-    else {
-      runDir.push(d);
-      runLen.push(1);
+/** A reusable, growing buffer of x, y pairs. */
+export class PointBuffer {
+  data = new Float64Array(256);
+  length = 0;
+  push(x: number, y: number): void {
+    if (this.length + 2 > this.data.length) {
+      const d = new Float64Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
     }
+    this.data[this.length++] = x;
+    this.data[this.length++] = y;
   }
-  if (closed && runDir.length > 1 && runDir[0] === runDir[runDir.length - 1]) {
-    // A closed chain that starts inside a run: rotate so it starts at a turn.
-    const lastLen = runLen.pop()!;
-    runDir.pop();
-    runLen[0] += lastLen;
-    return polylineOfRuns(
-      (chains.start[c] % stride) - lastLen * DX[runDir[0]],
-      Math.floor(chains.start[c] / stride) - lastLen * DY[runDir[0]],
-      runDir,
-      runLen,
-      closed,
-    );
-  }
-  return polylineOfRuns(
-    chains.start[c] % stride,
-    Math.floor(chains.start[c] / stride),
-    runDir,
-    runLen,
-    closed,
-  );
 }
 
-function polylineOfRuns(
-  x0: number,
-  y0: number,
-  runDir: number[],
-  runLen: number[],
-  closed: boolean,
-): Float64Array {
-  const out: number[] = [];
-  if (!closed) out.push(x0, y0);
-  let steps = 0;
-  for (const len of runLen) steps += len;
-  const tiny = isTiny(closed, steps);
-  let x = x0;
-  let y = y0;
-  const n = runDir.length;
-  for (let r = 0; r < n; r++) {
-    const d = runDir[r];
-    const len = runLen[r];
-    const prevLen = r > 0 ? runLen[r - 1] : closed ? runLen[n - 1] : 0;
-    if ((r > 0 || closed) && ((len >= 2 && prevLen >= 2) || tiny)) out.push(x, y);
+/**
+ * Writes the polyline of chain `c` as x, y pairs into `out` (cleared first)
+ * and returns the number of points. Walks the chain's steps run by run,
+ * with no intermediate arrays.
+ */
+export function chainPolyline(chains: Chains, c: number, out: PointBuffer): number {
+  const { dirs, stride } = chains;
+  const from = chains.offset[c];
+  const n = chains.offset[c + 1] - from;
+  const closed = chains.closed[c] === 1;
+  out.length = 0;
+  let x = chains.start[c] % stride;
+  let y = Math.floor(chains.start[c] / stride);
+  // A closed chain that starts inside a run is rotated to start at a turn.
+  let rot = 0;
+  if (closed && dirs[from] === dirs[from + n - 1]) {
+    const d = dirs[from];
+    rot = n - 1;
+    while (rot > 0 && dirs[from + rot - 1] === d) rot--;
+    x -= (n - rot) * DX[d];
+    y -= (n - rot) * DY[d];
+  }
+  const dirAt = (t: number): number => dirs[from + ((rot + t) % n)];
+  const tiny = isTiny(closed, n);
+  // Length of the last run, the one before the first for a closed chain.
+  let prevLen = 0;
+  if (closed) {
+    const d = dirAt(n - 1);
+    while (prevLen < n && dirAt(n - 1 - prevLen) === d) prevLen++;
+  } else out.push(x, y);
+  let first = true;
+  for (let t = 0; t < n;) {
+    const d = dirAt(t);
+    let len = 1;
+    while (t + len < n && dirAt(t + len) === d) len++;
+    if ((!first || closed) && ((len >= 2 && prevLen >= 2) || tiny)) out.push(x, y);
     if (!tiny) {
       out.push(x + DX[d] * 0.5, y + DY[d] * 0.5);
       if (len > 1) out.push(x + DX[d] * (len - 0.5), y + DY[d] * (len - 0.5));
     }
     x += DX[d] * len;
     y += DY[d] * len;
+    prevLen = len;
+    first = false;
+    t += len;
   }
   if (!closed) out.push(x, y);
-  return Float64Array.from(out);
+  return out.length / 2;
 }

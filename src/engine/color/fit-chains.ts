@@ -10,7 +10,7 @@
  */
 import type { Chains } from './boundary-graph.js';
 import { Int32List, Uint8List } from './buffers.js';
-import { chainPolyline, isTiny } from './chain-polyline.js';
+import { chainPolyline, isTiny, PointBuffer } from './chain-polyline.js';
 import { simplifyPolyline } from './simplify.js';
 import { smoothPolygon } from './smooth-curve.js';
 
@@ -46,10 +46,12 @@ export function fitChains(chains: Chains, settings: FitSettings): FittedChains {
   const startY = new Int32Array(chains.count);
   const from = new Int32Array(chains.count + 1);
   const sink = { types: new Uint8List(chains.count * 4), coords: new Int32List(chains.count * 16) };
+  const buffer = new PointBuffer();
   for (let c = 0; c < chains.count; c++) {
     from[c] = sink.types.length;
     const closed = chains.closed[c] === 1;
-    const pts = chainPolyline(chains, c);
+    const count = chainPolyline(chains, c, buffer);
+    const pts = buffer.data.subarray(0, count * 2);
     const tiny = isTiny(closed, chains.offset[c + 1] - chains.offset[c]);
     let keep = tiny
       ? Int32Array.from({ length: pts.length / 2 }, (_, i) => i)

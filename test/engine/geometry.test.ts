@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChainBuilder, CurveBuilder, CUBIC, LINE } from '../../src/engine/geometry/curves.js';
-import { fitChain, fitClosedRing } from '../../src/engine/geometry/fit-cubic.js';
+import { fitChain, fitClosedRing, fitCubics } from '../../src/engine/geometry/fit-cubic.js';
 import { formatUnits, writePathData } from '../../src/engine/geometry/path-data.js';
 
 function path(build: (b: CurveBuilder) => void, precision = 1): string {
@@ -202,6 +202,34 @@ describe('fitChain (Schneider)', () => {
     expect(chain.kinds.length).toBeGreaterThanOrEqual(4);
     expect(chain.kinds.length).toBeLessThanOrEqual(8);
     expect(maxDeviation(chain, pts)).toBeLessThan(0.1);
+  });
+
+  it('splits at the knot nearest the worst point, with the knot tangent', () => {
+    // A half circle from (20, 0) through (0, 20) to (-20, 0): too much for one cubic at 0.05.
+    const n = 90;
+    const pts = new Float64Array(2 * (n + 1));
+    for (let i = 0; i <= n; i++) {
+      pts[2 * i] = 20 * Math.cos((Math.PI * i) / n);
+      pts[2 * i + 1] = 20 * Math.sin((Math.PI * i) / n);
+    }
+    const out = new ChainBuilder(20, 0);
+    const knots = {
+      index: new Int32Array([40]),
+      tangent: new Float64Array([-Math.sin((40 * Math.PI) / n), Math.cos((40 * Math.PI) / n)]),
+    };
+    fitCubics(pts, 0, n, 0.05, out, [0, 1, 0, 1], knots);
+    const chain = out.finish();
+    expect([...chain.kinds]).toEqual([CUBIC, CUBIC]);
+    // The join is knot 40, and both pieces leave and enter it along its tangent.
+    expect(chain.pts[6]).toBeCloseTo(pts[80], 12);
+    expect(chain.pts[7]).toBeCloseTo(pts[81], 12);
+    const inX = chain.pts[6] - chain.pts[4];
+    const inY = chain.pts[7] - chain.pts[5];
+    const outX = chain.pts[8] - chain.pts[6];
+    const outY = chain.pts[9] - chain.pts[7];
+    expect(Math.abs(inX * knots.tangent[1] - inY * knots.tangent[0])).toBeLessThan(1e-9);
+    expect(Math.abs(outX * knots.tangent[1] - outY * knots.tangent[0])).toBeLessThan(1e-9);
+    expect(maxDeviation(chain, pts)).toBeLessThan(0.05);
   });
 
   it('rejects chains too short to fit', () => {

@@ -15,9 +15,12 @@
  * two corners (or the whole ring when it has none) is sampled densely and
  * refitted by Schneider's least-squares fitter within `tolerance` pixels
  * (geometry/fit-cubic.ts), with the exact edge directions as end tangents.
+ * The edge crossings are the fitter's preferred split points (knots): there
+ * the outline's tangent is the edge's direction, so pieces join smoothly and
+ * symmetric shapes stay symmetric.
  */
 import type { CurveBuilder } from '../geometry/curves.js';
-import { fitCubics } from '../geometry/fit-cubic.js';
+import { fitCubics, type Knots } from '../geometry/fit-cubic.js';
 
 /** Longest gap between samples along the outline, in pixels. */
 const SAMPLE_STEP = 1.5;
@@ -54,6 +57,19 @@ export function vertexAlphas(vertices: Float64Array): Float64Array {
 class Samples {
   buf: Float64Array;
   n = 0;
+  knotIndex: number[] = [];
+  knotTangent: number[] = [];
+  knotAt(tx: number, ty: number): void {
+    this.knotIndex.push(this.n - 1);
+    this.knotTangent.push(tx, ty);
+  }
+  /** The knots recorded since knot number `from`. */
+  knots(from = 0): Knots {
+    return {
+      index: Int32Array.from(this.knotIndex.slice(from)),
+      tangent: Float64Array.from(this.knotTangent.slice(2 * from)),
+    };
+  }
   constructor(capacity: number) {
     this.buf = new Float64Array(2 * capacity);
   }
@@ -125,10 +141,13 @@ export function smoothOutline(
   if (first < 0) {
     // No corners: one closed smooth loop from the crossing of edge 0, where the tangent is the edge.
     s.push(mx(0), my(0));
-    for (let i = 1; i <= n; i++) s.curve(mx(i - 1), my(i - 1), vx(i), vy(i), mx(i), my(i), smooth(i));
+    for (let i = 1; i <= n; i++) {
+      s.curve(mx(i - 1), my(i - 1), vx(i), vy(i), mx(i), my(i), smooth(i));
+      s.knotAt(...unit(vx(i + 1) - vx(i), vy(i + 1) - vy(i)));
+    }
     const [tx, ty] = unit(vx(1) - vx(0), vy(1) - vy(0));
     out.moveTo(s.buf[0], s.buf[1]);
-    fitCubics(s.buf, 0, s.n - 1, tolerance, out, [tx, ty, -tx, -ty]);
+    fitCubics(s.buf, 0, s.n - 1, tolerance, out, [tx, ty, -tx, -ty], s.knots());
     out.close();
     return;
   }
@@ -136,6 +155,7 @@ export function smoothOutline(
   // Chains from corner to corner: corner -> crossing, smooth pieces, crossing -> next corner.
   out.moveTo(vx(first), vy(first));
   let chainStart = 0;
+  let chainKnots = 0;
   let startVertex = first;
   s.push(vx(first), vy(first));
   s.line(vx(first), vy(first), mx(first), my(first));
@@ -144,13 +164,15 @@ export function smoothOutline(
       s.line(mx(i - 1), my(i - 1), vx(i), vy(i));
       const [sx, sy] = unit(vx(startVertex + 1) - vx(startVertex), vy(startVertex + 1) - vy(startVertex));
       const [ex, ey] = unit(vx(i - 1) - vx(i), vy(i - 1) - vy(i));
-      fitCubics(s.buf, chainStart, s.n - 1, tolerance, out, [sx, sy, ex, ey]);
+      fitCubics(s.buf, chainStart, s.n - 1, tolerance, out, [sx, sy, ex, ey], s.knots(chainKnots));
       if (i === first + n) break;
       chainStart = s.n - 1;
+      chainKnots = s.knotIndex.length;
       startVertex = i;
       s.line(vx(i), vy(i), mx(i), my(i));
     } else {
       s.curve(mx(i - 1), my(i - 1), vx(i), vy(i), mx(i), my(i), smooth(i));
+      if (!corner[(i + 1) % n]) s.knotAt(...unit(vx(i + 1) - vx(i), vy(i + 1) - vy(i)));
     }
   }
   out.close();

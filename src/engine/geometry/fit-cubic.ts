@@ -11,6 +11,16 @@
  */
 import { ChainBuilder, type Chain } from './curves.js';
 
+/**
+ * Preferred split points: point indices (into the same array as the chain)
+ * and the unit tangent there along the chain, x,y pairs. A split lands on the
+ * knot nearest to the worst point, so pieces join where the tangent is known.
+ */
+export interface Knots {
+  readonly index: Int32Array;
+  readonly tangent: Float64Array;
+}
+
 /** Where fitted segments go: `CurveBuilder` and `ChainBuilder` both are sinks. */
 export interface SegmentSink {
   lineTo(x: number, y: number): void;
@@ -33,6 +43,7 @@ export function fitCubics(
   tolerance: number,
   sink: SegmentSink,
   tangents: ArrayLike<number> | null = null,
+  knots: Knots | null = null,
 ): void {
   if (last - first < 1) throw new RangeError(`fitCubics needs at least 2 points, got ${last - first + 1}`);
   let sx: number, sy: number, ex: number, ey: number;
@@ -44,7 +55,18 @@ export function fitCubics(
   }
   // A view of just this chain, so scratch space is proportional to it.
   const view = points.subarray(2 * first, 2 * last + 2);
-  new Fitter(view, last - first + 1, tolerance, sink).fit(0, last - first, sx, sy, ex, ey);
+  const fitter = new Fitter(view, last - first + 1, tolerance, sink);
+  if (knots) {
+    for (let k = 0; k < knots.index.length; k++) {
+      const i = knots.index[k] - first;
+      if (i > 0 && i < last - first) {
+        fitter.knot[i] = 1;
+        fitter.knotTangent[2 * i] = knots.tangent[2 * k];
+        fitter.knotTangent[2 * i + 1] = knots.tangent[2 * k + 1];
+      }
+    }
+  }
+  fitter.fit(0, last - first, sx, sy, ex, ey);
 }
 
 /** Fits an open chain of points (x,y pairs) and returns it as a `Chain`. */
@@ -83,6 +105,8 @@ function unit(x: number, y: number): [number, number] {
 /** One fit over one point array: scratch parameters allocated once. */
 class Fitter {
   private readonly u: Float64Array;
+  readonly knot: Uint8Array;
+  readonly knotTangent: Float64Array;
   private readonly tol2: number;
   // The current cubic's control points.
   private x1 = 0;
@@ -97,6 +121,8 @@ class Fitter {
     private readonly sink: SegmentSink,
   ) {
     this.u = new Float64Array(count);
+    this.knot = new Uint8Array(count);
+    this.knotTangent = new Float64Array(2 * count);
     this.tol2 = tol * tol;
   }
 
@@ -122,7 +148,19 @@ class Fitter {
       this.sink.cubicTo(this.x1, this.y1, this.x2, this.y2, bx, by);
       return;
     }
-    // Split at the worst point, with the tangent of its neighbours' chord.
+    // Split at the knot nearest the worst point, else at the worst point with its neighbours' chord as tangent.
+    let at = -1;
+    for (let d = 0; at < 0 && (split - d > a || split + d < b); d++) {
+      if (split - d > a && this.knot[split - d]) at = split - d;
+      else if (split + d < b && this.knot[split + d]) at = split + d;
+    }
+    if (at >= 0) {
+      const tx = this.knotTangent[2 * at];
+      const ty = this.knotTangent[2 * at + 1];
+      this.fit(a, at, sx, sy, -tx, -ty);
+      this.fit(at, b, tx, ty, ex, ey);
+      return;
+    }
     const [cx, cy] = unit(p[2 * split - 2] - p[2 * split + 2], p[2 * split - 1] - p[2 * split + 3]);
     this.fit(a, split, sx, sy, cx, cy);
     this.fit(split, b, -cx, -cy, ex, ey);

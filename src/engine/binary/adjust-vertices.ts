@@ -28,9 +28,10 @@ export interface AdjustedPolygon {
 }
 
 /**
- * Adjusted positions of the polygon `vertices` (corner indices in ring
- * order, ascending after the first) of the ring with `m` corners at `points[2 * from ..]`.
- * `model` null keeps edges on the lattice.
+ * Adjusted positions of the polygon `vertices` (increasing corner indices in
+ * ring order, counted past `m` where they wrap, as `optimalPolygon` returns
+ * them) of the ring with `m` corners at `points[2 * from ..]`. `model` null
+ * keeps edges on the lattice.
  */
 export function adjustVertices(
   points: Int32Array,

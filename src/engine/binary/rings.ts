@@ -20,7 +20,3 @@ export interface Rings {
   readonly start: Int32Array;
   readonly area: Float64Array;
 }
-
-export function ringCount(rings: Rings): number {
-  return rings.start.length - 1;
-}

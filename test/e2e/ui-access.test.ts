@@ -52,6 +52,8 @@ describe('web UI with a service that requires an API key', () => {
     const dialog = page.getByRole('dialog', { name: 'This service needs an API key' });
     await dialog.waitFor();
     expect(await dialog.getByRole('alert').innerText()).toBe(refused.body.message);
+    // Not a refusal of the file itself: the row offers to try again.
+    expect(await page.getByRole('button', { name: 'Try shapes.png again' }).count()).toBe(1);
     await page.screenshot({ path: shotPath('api-key-prompt.png') });
 
     await page.getByLabel('API key', { exact: true }).fill('test-key');

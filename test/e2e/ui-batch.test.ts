@@ -134,6 +134,7 @@ describe('web UI: batches, large files, refusals', () => {
     const message = page.getByTestId('file-error');
     await message.waitFor();
     expect(await message.innerText()).toBe(answer.body.message);
+    expect(await page.getByRole('button', { name: 'Try notes.png again' }).count()).toBe(0);
     expect(await page.getByRole('alert').innerText()).toContain(answer.body.code);
     await page.screenshot({ path: shotPath('refused.png') });
     await closeClean(page);

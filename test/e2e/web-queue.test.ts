@@ -121,4 +121,19 @@ describe('which images need converting', () => {
     expect(needsWork(item(state, 'f0'), 'k')).toBe(true);
     expect(needsWork(item(state, 'f1'), 'k')).toBe(false);
   });
+
+  it('tries an image again on request, with the same options', () => {
+    let state = queueOf('a.png');
+    state = queueReducer(state, {
+      type: 'failed',
+      id: 'f0',
+      job: 1,
+      key: 'k',
+      error: { status: 504, code: 'TIMEOUT', message: 'slow' },
+    });
+    expect(needsWork(item(state, 'f0'), 'k')).toBe(false);
+    state = queueReducer(state, { type: 'retry', id: 'f0' });
+    expect(item(state, 'f0')).toMatchObject({ error: null, errorKey: null });
+    expect(needsWork(item(state, 'f0'), 'k')).toBe(true);
+  });
 });

@@ -1,7 +1,7 @@
 import { saveBlob, zipResults } from '../result/downloads.js';
 import { formatBytes, svgFileName } from '../result/format.js';
 import type { Dispatch } from 'react';
-import { isSettled, type Item, type QueueAction } from './queue.js';
+import { FILE_ERRORS, isSettled, type Item, type QueueAction } from './queue.js';
 
 interface FileListProps {
   readonly items: readonly Item[];
@@ -134,6 +134,19 @@ function FileRow({ item, selected, settled, dispatch }: FileRowProps) {
           >
             <svg viewBox="0 0 24 24" aria-hidden="true">
               <path d="M12 4v11m0 0-4-4m4 4 4-4M5 19h14" />
+            </svg>
+          </button>
+        )}
+        {state === 'error' && item.error && !FILE_ERRORS.has(item.error.code) && (
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Try ${item.file.name} again`}
+            title="Try again"
+            onClick={() => dispatch({ type: 'retry', id: item.id })}
+          >
+            <svg viewBox="0 0 24 24" aria-hidden="true">
+              <path d="M4 12a8 8 0 1 0 2.3-5.6M4 4v4h4" />
             </svg>
           </button>
         )}

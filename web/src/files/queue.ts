@@ -54,6 +54,7 @@ export type QueueAction =
   | { type: 'done'; id: string; job: number; result: ItemResult }
   | { type: 'failed'; id: string; job: number; error: ItemError; key: string }
   | { type: 'idle'; id: string }
+  | { type: 'retry'; id: string }
   | { type: 'retryUnauthorized' };
 
 export const EMPTY_QUEUE: QueueState = { items: [], selectedId: null };
@@ -134,6 +135,8 @@ export function queueReducer(state: QueueState, action: QueueAction): QueueState
       }));
     case 'idle':
       return update(state, action.id, (item) => ({ ...item, busy: false }));
+    case 'retry':
+      return update(state, action.id, (item) => ({ ...item, error: null, errorKey: null }));
     case 'retryUnauthorized':
       // A new API key: images refused with 401 are tried again.
       return {

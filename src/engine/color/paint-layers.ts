@@ -58,6 +58,7 @@ export function* paintLayers(
     regionRank,
     touchesOutside: outsideRegions(chains, regions.count),
     seen: new Int32Array(regions.count),
+    floods: { last: 0 },
   };
 
   for (let i = 0; i < order.length; i++) {

@@ -10,6 +10,12 @@
  *    hole drops its outline from this layer, where it would only be drawn
  *    again by the layers on top.
  *
+ * The flood of a group stops as soon as the group proves unfillable (it
+ * reaches the outside, an earlier colour, a region an abandoned flood has
+ * seen, or more than `HOLE_REGIONS` regions), so each region is visited at
+ * most once per layer and the picture's big open background is never
+ * walked in full: work per layer stays near the size of the layer.
+ *
  * Writes 1 into `inSet` for each member and returns the members.
  */
 import type { Chains } from './boundary-graph.js';
@@ -22,8 +28,10 @@ export interface StackContext {
   readonly regionRank: Int32Array;
   /** 1 for regions that touch the image border or a transparent pixel. */
   readonly touchesOutside: Uint8Array;
-  /** Scratch: last layer stamp that visited each region. */
+  /** Scratch: id of the last flood that visited each region (ids only grow). */
   readonly seen: Int32Array;
+  /** The last flood id handed out. */
+  readonly floods: { last: number };
 }
 
 /** Regions that share a boundary with the image border or with transparent pixels. */
@@ -35,6 +43,9 @@ export function outsideRegions(chains: Chains, regionCount: number): Uint8Array 
   }
   return out;
 }
+
+/** Largest hole content, in regions, that a layer fills. */
+const HOLE_REGIONS = 4096;
 
 function other(chains: Chains, c: number, r: number): number {
   return chains.left[c] === r ? chains.right[c] : chains.left[c];
@@ -58,27 +69,37 @@ export function stackedSet(
       }
     }
   }
-  const stamp = rank + 1;
+  // Flood ids above `layerBase` belong to this layer.
+  const layerBase = ctx.floods.last;
   const group: number[] = [];
   const direct = members.length;
   for (let m = 0; m < direct; m++) {
     const r = members[m];
     for (let k = incidence.from[r]; k < incidence.from[r + 1]; k++) {
       const start = other(chains, incidence.chains[k], r);
-      if (start < 0 || inSet[start] || seen[start] === stamp) continue;
+      if (start < 0 || inSet[start] || seen[start] > layerBase) continue;
       // Flood the group of non-members this one belongs to.
+      const flood = ++ctx.floods.last;
       group.length = 0;
       group.push(start);
-      seen[start] = stamp;
+      seen[start] = flood;
       let fillable = true;
-      for (let g = 0; g < group.length; g++) {
+      for (let g = 0; g < group.length && fillable; g++) {
         const q = group[g];
-        if (touchesOutside[q] || regionRank[q] < rank) fillable = false;
+        if (touchesOutside[q] || regionRank[q] < rank || group.length > HOLE_REGIONS) {
+          fillable = false;
+          break;
+        }
         for (let j = incidence.from[q]; j < incidence.from[q + 1]; j++) {
           const p = other(chains, incidence.chains[j], q);
-          if (p >= 0 && !inSet[p] && seen[p] !== stamp) {
-            seen[p] = stamp;
+          if (p < 0 || inSet[p]) continue;
+          if (seen[p] <= layerBase) {
+            seen[p] = flood;
             group.push(p);
+          } else if (seen[p] !== flood) {
+            // Seen by an earlier flood that gave up: the same unfillable group.
+            fillable = false;
+            break;
           }
         }
       }

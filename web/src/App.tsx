@@ -38,7 +38,7 @@ export function App() {
     (error: ApiError) => setKeyPrompt({ open: true, reason: error.message }),
     [],
   );
-  useConverter({ state: queue, dispatch, optionsKey: query.toString(), query, apiKey, onUnauthorized });
+  useConverter({ state: queue, dispatch, optionsKey: query.toString(), apiKey, onUnauthorized });
   useObjectUrlCleanup(queue);
   const onFiles = useCallback((files: File[]) => addFiles(files, dispatch), []);
   const dragging = usePageFiles(onFiles);

@@ -48,8 +48,8 @@ let lastJob = 0;
 export interface ConverterInput {
   readonly state: QueueState;
   readonly dispatch: Dispatch<QueueAction>;
+  /** The options as a query string (`toQuery(options).toString()`): also the key that tells results apart. */
   readonly optionsKey: string;
-  readonly query: URLSearchParams;
   readonly apiKey: string;
   readonly onUnauthorized: (error: ApiError) => void;
 }
@@ -66,7 +66,8 @@ export function useConverter(input: ConverterInput): void {
   const { state, optionsKey } = input;
 
   useEffect(() => {
-    const { dispatch, query, apiKey } = latest.current;
+    const { dispatch, apiKey } = latest.current;
+    const query = new URLSearchParams(optionsKey);
     const byId = new Map(state.items.map((item) => [item.id, item]));
     for (const [id, job] of jobs.current) {
       const item = byId.get(id);

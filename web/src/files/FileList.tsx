@@ -105,7 +105,7 @@ function FileRow({ item, selected, settled, dispatch }: FileRowProps) {
         onClick={() => dispatch({ type: 'select', id: item.id })}
       >
         {item.size ? (
-          <img className="thumb" src={item.originalUrl} alt="" />
+          <img className="thumb" src={item.originalUrl} alt="" loading="lazy" decoding="async" />
         ) : (
           <span className="thumb thumb-none" aria-hidden="true" />
         )}

@@ -19,17 +19,16 @@ export function addFiles(files: Iterable<File>, dispatch: Dispatch<QueueAction>)
   if (items.length === 0) return;
   dispatch({ type: 'add', items });
   for (const item of items) {
+    // Waiting for load, unlike decode(), does not ask for the pixels: the browser may leave an
+    // image undecoded until it is drawn, so a batch of large photos is not all held decoded at once.
     const image = new Image();
+    image.onload = () =>
+      dispatch({
+        type: 'size',
+        id: item.id,
+        size: { width: image.naturalWidth, height: image.naturalHeight },
+      });
+    image.onerror = () => dispatch({ type: 'size', id: item.id, size: null });
     image.src = item.originalUrl;
-    image
-      .decode()
-      .then(() =>
-        dispatch({
-          type: 'size',
-          id: item.id,
-          size: { width: image.naturalWidth, height: image.naturalHeight },
-        }),
-      )
-      .catch(() => dispatch({ type: 'size', id: item.id, size: null }));
   }
 }

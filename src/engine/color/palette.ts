@@ -29,6 +29,11 @@ export interface Palette {
 /** Most colours `colors: 'auto'` may choose. */
 export const AUTO_MAX_COLORS = 64;
 
+/** A bin with this share of the pixels is a flat colour of the picture... */
+const FLAT_SHARE = 0.02;
+/** ...and gets its own palette entry when the palette misses it by more than this (OKLab). */
+const FLAT_ERR = 0.006;
+
 const CHECKPOINTS = [2, 3, 4, 5, 6, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 56, 64];
 
 export interface PaletteSettings {
@@ -130,6 +135,27 @@ export function choosePalette(hist: ColorHistogram, settings: PaletteSettings): 
   const meanTarget = 0.012 + 0.025 * (1 - settings.detail);
   const maxErr = 0.06 + 0.12 * (1 - settings.detail);
   const minCount = Math.max(4, hist.total * 1e-4);
+  const areaErr = 0.025 + 0.03 * (1 - settings.detail);
+  const areaCount = hist.total * 0.01;
+  // Thin features: few pixels, far off; areas: many pixels, noticeably off;
+  // flat colours: one bin holding a large share of the picture (a logo's
+  // second orange), off by even a little.
+  const outlier = (e: Float64Array): number => {
+    const thin = worstOutlier(hist, e, maxErr, minCount);
+    if (thin >= 0) return thin;
+    const area = worstOutlier(hist, e, areaErr, areaCount);
+    if (area >= 0) return area;
+    let flat = -1;
+    for (let i = 0; i < hist.size; i++) {
+      if (
+        hist.count[i] >= FLAT_SHARE * hist.total &&
+        e[i] > FLAT_ERR &&
+        (flat < 0 || hist.count[i] > hist.count[flat])
+      )
+        flat = i;
+    }
+    return flat;
+  };
 
   const seeder = new Seeder(hist.lab, hist.count);
   seeder.add();
@@ -138,7 +164,7 @@ export function choosePalette(hist: ColorHistogram, settings: PaletteSettings): 
     const k = seeder.centres.length;
     if (auto && (CHECKPOINTS.includes(k) || k === cap)) {
       const e = binErrors(hist, seededCentres(hist, seeder), k);
-      if (meanError(hist, e) <= meanTarget && worstOutlier(hist, e, maxErr, minCount) < 0) break;
+      if (meanError(hist, e) <= meanTarget && outlier(e) < 0) break;
     }
   }
   let k = seeder.centres.length;
@@ -149,7 +175,7 @@ export function choosePalette(hist: ColorHistogram, settings: PaletteSettings): 
   // Give badly served clusters (thin dark text, hairlines) a colour each.
   for (let extra = 0; extra < 24 && k < cap; extra++) {
     const e = binErrors(hist, centres, k);
-    const worst = worstOutlier(hist, e, maxErr, minCount);
+    const worst = outlier(e);
     if (worst < 0) break;
     centres.set(hist.lab.subarray(worst * 3, worst * 3 + 3), k * 3);
     k++;

@@ -225,9 +225,9 @@ describe('thin features', () => {
     const page = textPage();
     const { svg } = vectorize(page, { mode: 'color' });
     const back = renderSvg(svg, page.width, page.height);
-    // An empty page scores under 0.1 here.
+    // An empty page scores about 0.12 here; vtracer's default output about 0.68.
     expect(compareToOriginal(page, svg).ssim).toBeGreaterThan(0.9);
-    expect(inkRecall(page, back)).toBeGreaterThan(0.75);
+    expect(inkRecall(page, back)).toBeGreaterThan(0.95);
   });
 
   it('keeps one-pixel hatching over colour areas', () => {
@@ -240,7 +240,7 @@ describe('thin features', () => {
   it('keeps text with the photo preset, whose speckle size is larger than a glyph stem', () => {
     const page = textPage();
     const { svg } = vectorize(page, { preset: 'photo' });
-    expect(inkRecall(page, renderSvg(svg, page.width, page.height))).toBeGreaterThan(0.7);
+    expect(inkRecall(page, renderSvg(svg, page.width, page.height))).toBeGreaterThan(0.9);
   });
 });
 

@@ -61,7 +61,7 @@ export function* traceColor(
   const chains = extractChains(regions.labels, w, h);
 
   yield { kind: 'stage', stage: 'fit', progress: 0.55 };
-  const fit = fitChains(chains, {
+  const fit = fitChains(chains, regions.area, {
     epsilon: fitTolerance(options),
     cornerDeg: options.cornerThreshold,
     precision: options.precision,

@@ -1,9 +1,7 @@
 /**
  * Fits every chain of the boundary graph once: staircase -> polyline ->
  * Douglas-Peucker -> lines and quadratic curves in integer output units.
- * The simplification tolerance shrinks along thin regions (mean thickness
- * 2 x area / perimeter): a tolerance of half a pixel would fold a one-pixel
- * bar that leaves a junction into a spike.
+ * The simplification tolerance comes per chain (chain-tolerance.ts).
  * Regions on both sides of a chain use this one result (one of them in
  * reverse), which is what makes shared edges identical.
  *
@@ -27,20 +25,10 @@ export interface FittedChains {
 }
 
 export interface FitSettings {
-  /** Douglas-Peucker tolerance in pixels. */
-  readonly epsilon: number;
   /** Corner threshold in degrees. */
   readonly cornerDeg: number;
   /** Decimal places of the output. */
   readonly precision: number;
-}
-
-/** The tolerance for chain `c`: at most 0.4 x the thinner side's thickness, but not below 0.25 px. */
-function chainEpsilon(chains: Chains, c: number, thickness: Float64Array, epsilon: number): number {
-  let t = Infinity;
-  if (chains.left[c] >= 0) t = thickness[chains.left[c]];
-  if (chains.right[c] >= 0) t = Math.min(t, thickness[chains.right[c]]);
-  return Math.min(epsilon, Math.max(0.25, 0.4 * t));
 }
 
 /** Kept point indices of a closed polyline, never fewer than three (a ring needs an area). */
@@ -51,20 +39,8 @@ function closedKeep(pts: Float64Array, keep: Int32Array): Int32Array {
   return Int32Array.of(0, Math.round(n / 3), Math.round((2 * n) / 3));
 }
 
-/** Mean thickness (2 x area / perimeter, pixels) of each region. */
-function regionThickness(chains: Chains, area: Int32Array): Float64Array {
-  const perimeter = new Float64Array(area.length);
-  for (let c = 0; c < chains.count; c++) {
-    const steps = chains.offset[c + 1] - chains.offset[c];
-    if (chains.left[c] >= 0) perimeter[chains.left[c]] += steps;
-    if (chains.right[c] >= 0) perimeter[chains.right[c]] += steps;
-  }
-  return Float64Array.from(area, (a, r) => (2 * a) / Math.max(1, perimeter[r]));
-}
-
-export function fitChains(chains: Chains, area: Int32Array, settings: FitSettings): FittedChains {
+export function fitChains(chains: Chains, tolerance: Float64Array, settings: FitSettings): FittedChains {
   const scale = Math.pow(10, settings.precision);
-  const thickness = regionThickness(chains, area);
   const startX = new Int32Array(chains.count);
   const startY = new Int32Array(chains.count);
   const from = new Int32Array(chains.count + 1);
@@ -78,7 +54,7 @@ export function fitChains(chains: Chains, area: Int32Array, settings: FitSetting
     const tiny = isTiny(closed, chains.offset[c + 1] - chains.offset[c]);
     let keep = tiny
       ? Int32Array.from({ length: pts.length / 2 }, (_, i) => i)
-      : simplifyPolyline(pts, closed, chainEpsilon(chains, c, thickness, settings.epsilon));
+      : simplifyPolyline(pts, closed, tolerance[c]);
     if (closed) keep = closedKeep(pts, keep);
     const v = new Float64Array(keep.length * 2);
     for (let i = 0; i < keep.length; i++) {

@@ -9,6 +9,7 @@ import type { ResolvedOptions } from '../options.js';
 import type { Raster, TraceEvent } from '../types.js';
 import { reassignBlends } from './antialias.js';
 import { extractChains } from './boundary-graph.js';
+import { chainTolerances } from './chain-tolerance.js';
 import { fitChains } from './fit-chains.js';
 import { greyRaster } from './grey-raster.js';
 import { buildHistogram } from './histogram.js';
@@ -61,8 +62,8 @@ export function* traceColor(
   const chains = extractChains(regions.labels, w, h);
 
   yield { kind: 'stage', stage: 'fit', progress: 0.55 };
-  const fit = fitChains(chains, regions.area, {
-    epsilon: fitTolerance(options),
+  const tolerance = chainTolerances(chains, regions, palette, fitTolerance(options));
+  const fit = fitChains(chains, tolerance, {
     cornerDeg: options.cornerThreshold,
     precision: options.precision,
   });

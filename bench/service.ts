@@ -9,6 +9,7 @@
  *
  *   --duration S   seconds per autocannon run (default 10)
  *   --runs N       timed runs per figure of part 3 (default 25)
+ *   --warmup N     untimed runs first, per mode of part 3 (default 100: each worker thread has its own JIT)
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -21,10 +22,15 @@ import { vectorize } from '../src/engine/index.js';
 import { decodeImage } from '../src/node/decode/index.js';
 
 const { values } = parseArgs({
-  options: { duration: { type: 'string', default: '10' }, runs: { type: 'string', default: '25' } },
+  options: {
+    duration: { type: 'string', default: '10' },
+    runs: { type: 'string', default: '25' },
+    warmup: { type: 'string', default: '100' },
+  },
 });
 const DURATION = Number(values.duration);
 const RUNS = Number(values.runs);
+const WARMUP = Number(values.warmup);
 const ROOT = new URL('../', import.meta.url);
 const MAIN = new URL('dist/server/main.js', ROOT);
 
@@ -170,7 +176,7 @@ try {
     };
     const viaHttp = () => post(`${url}/convert?use_cache=false&color_mode=${mode}`, subject);
     // Warm up both sides: each worker thread has its own JIT, and requests alternate between the threads.
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < WARMUP; i++) {
       await direct();
       await viaHttp();
     }

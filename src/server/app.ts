@@ -21,7 +21,7 @@ import type { Config } from './config.js';
 import { Converter } from './converter.js';
 import { errorHandler, notFoundHandler } from './http-errors.js';
 import { MemoryJobQueue } from './jobs/memory-job-queue.js';
-import type { JobQueue } from './jobs/types.js';
+import type { JobProcessor, JobQueue } from './jobs/types.js';
 import { loggerOptions } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { WorkerPool } from './pool/worker-pool.js';
@@ -46,7 +46,8 @@ export interface AppDeps {
   /** null disables the cache whatever CACHE_ENABLED says. */
   cache?: ResultCache | null;
   uploads?: UploadStore;
-  jobs?: JobQueue<JobInput>;
+  /** Builds the job queue around the processor the app provides (it converts on this app's pool and cache). */
+  jobs?: (process: JobProcessor<JobInput>) => JobQueue<JobInput>;
   pool?: WorkerPool;
   /** false for silent tests; default pino JSON at LOG_LEVEL. */
   logger?: boolean | FastifyBaseLogger;
@@ -101,24 +102,27 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const uploads =
     deps.uploads ??
     new MemoryUploadStore({ ttlSeconds: config.uploadTtlSeconds, maxBytes: config.maxUploadBytes });
-  let jobs: JobQueue<JobInput> | null = deps.jobs ?? null;
+  let jobs: JobQueue<JobInput> | null = null;
   const metrics = createMetrics({
     queueDepth: () => pool.stats().queued + (jobs?.counts().pending ?? 0),
     jobsInProgress: () => pool.stats().busy,
   });
   const converter = new Converter({ pool, cache, config, metrics });
-  jobs ??= new MemoryJobQueue<JobInput>({
-    concurrency: config.workerPoolSize,
-    maxPending: Math.max(config.maxQueueSize, 1) * 4,
-    ttlSeconds: config.taskResultTtlSeconds,
-    process: async (input, ctx) => {
-      const r = await converter.convert(input.bytes, input.request, {
-        signal: ctx.signal,
-        onProgress: (stage, progress) => ctx.progress(stage, progress * 100),
+  const processJob: JobProcessor<JobInput> = async (input, ctx) => {
+    const r = await converter.convert(input.bytes, input.request, {
+      signal: ctx.signal,
+      onProgress: (stage, progress) => ctx.progress(stage, progress * 100),
+    });
+    return { svg: r.svg, stats: r.stats };
+  };
+  jobs = deps.jobs
+    ? deps.jobs(processJob)
+    : new MemoryJobQueue<JobInput>({
+        concurrency: config.workerPoolSize,
+        maxPending: Math.max(config.maxQueueSize, 1) * 4,
+        ttlSeconds: config.taskResultTtlSeconds,
+        process: processJob,
       });
-      return { svg: r.svg, stats: r.stats };
-    },
-  });
   const service: Service = {
     config,
     converter,

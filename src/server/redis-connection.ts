@@ -1,0 +1,105 @@
+/**
+ * Redis connections for the Redis-backed cache, upload store and job queue,
+ * from REDIS_HOST / REDIS_PORT / REDIS_PASSWORD. Each backend owns the
+ * connections it opens and closes them itself. The password goes to Redis
+ * only: `describeRedis` is what logs and errors show.
+ */
+import { Redis } from 'ioredis';
+
+export interface RedisSettings {
+  host: string;
+  port: number;
+  password: string | undefined;
+}
+
+export type RedisPurpose =
+  /** Ordinary commands that should fail fast while Redis is away (cache, uploads, readiness). */
+  | 'commands'
+  /**
+   * BullMQ's connections: they block (BZPOPMIN, XREAD) and must wait out a
+   * Redis restart instead of failing, so retries per request are unbounded
+   * (BullMQ refuses other settings for its blocking connections).
+   */
+  | 'queue';
+
+/** Reconnect after 100 ms, backing off to 2 s: a restarted Redis is found again quickly. */
+function retryDelay(attempt: number): number {
+  return Math.min(100 * 2 ** Math.min(attempt, 5), 2000);
+}
+
+export function createRedis(settings: RedisSettings, purpose: RedisPurpose, name: string): Redis {
+  return new Redis({
+    host: settings.host,
+    port: settings.port,
+    ...(settings.password === undefined ? {} : { password: settings.password }),
+    connectionName: `image2svg:${name}`,
+    maxRetriesPerRequest: purpose === 'queue' ? null : 2,
+    retryStrategy: retryDelay,
+  });
+}
+
+/** `host:port`, saying whether a password is used but never showing it. */
+export function describeRedis(settings: RedisSettings): string {
+  return `${settings.host}:${settings.port}${settings.password === undefined ? '' : ' (with password)'}`;
+}
+
+/** Closes a connection politely (QUIT), or drops it when Redis does not answer. Safe to call twice. */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'end') return;
+  try {
+    await Promise.race([
+      client.quit(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('quit timed out')), 1000).unref()),
+    ]);
+  } catch {
+    client.disconnect();
+  }
+}
+
+/** PING with a deadline, for readiness: a Redis that is away answers false instead of hanging the probe. */
+export async function pingRedis(client: Redis, timeoutMs = 1000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const reply = await Promise.race([
+      client.ping(),
+      new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), timeoutMs);
+      }),
+    ]);
+    return reply === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export type ScriptArg = string | number | Buffer;
+
+/** A Lua script run atomically by Redis (EVALSHA, loaded on first use), with its key count fixed. */
+export interface RedisScript {
+  (keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown>;
+  /** The same, with bulk replies as Buffers (binary data). */
+  buffers(keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown>;
+}
+
+type ScriptCommand = (...params: ScriptArg[]) => Promise<unknown>;
+
+export function defineScript(client: Redis, name: string, numberOfKeys: number, lua: string): RedisScript {
+  client.defineCommand(name, { numberOfKeys, lua });
+  const commands = client as unknown as Record<string, ScriptCommand>;
+  const check = (keys: readonly string[]) => {
+    if (keys.length !== numberOfKeys) {
+      throw new RangeError(`script ${name}: expecting ${numberOfKeys} keys. Got ${keys.length}`);
+    }
+  };
+  const run = ((keys, args) => {
+    check(keys);
+    return commands[name]!.call(client, ...keys, ...args);
+  }) as RedisScript;
+  run.buffers = (keys, args) => {
+    check(keys);
+    return commands[`${name}Buffer`]!.call(client, ...keys, ...args);
+  };
+  return run;
+}

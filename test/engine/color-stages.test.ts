@@ -123,24 +123,38 @@ describe('speckle merging', () => {
     const r = asciiRaster(['wwwggg', 'wwlggg', 'wwwggg'], { w: WHITE, g: GREY, l: [240, 240, 240] });
     const index = indexPixels(r, pal);
     const regions = labelRegions(index, 6, 3);
-    const merged = mergeSpeckles(index, regions, 6, 3, pal, 4)!;
-    expect(merged[8]).toBe(0);
-    expect(labelRegions(merged, 6, 3).count).toBe(2);
+    const merged = mergeSpeckles(regions, 6, 3, pal, 4)!;
+    expect(merged.count).toBe(2);
+    expect(innerLabels(merged, 6, 3)).toEqual([0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1]);
+    expect([...merged.color]).toEqual([0, 1]);
+    expect([...merged.area]).toEqual([9, 9]);
+  });
+
+  it('joins regions of one colour that a merged speck connected', () => {
+    const r = asciiRaster(['wwwww', 'gglgg', 'wwwww'], { w: WHITE, g: GREY, l: [190, 190, 190] });
+    const pal3 = paletteFromRgb(Uint32Array.of(hex(WHITE), hex(GREY), 0xbebebe));
+    const regions = labelRegions(indexPixels(r, pal3), 5, 3);
+    expect(regions.count).toBe(5);
+    const merged = mergeSpeckles(regions, 5, 3, pal3, 2)!;
+    expect(merged.count).toBe(3);
+    expect(innerLabels(merged, 5, 3)).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
+    expect([...merged.area]).toEqual([5, 5, 5]);
+    expect([...merged.color]).toEqual([0, 1, 0]);
   });
 
   it('keeps a one-pixel-wide dark line however small the area limit makes it', () => {
     const r = asciiRaster(['wwwwwwww', 'wkkkkkkw', 'wwwwwwww'], { w: WHITE, k: BLACK });
     const index = indexPixels(r, pal);
-    expect(mergeSpeckles(index, labelRegions(index, 8, 3), 8, 3, pal, 16)).toBeNull();
+    expect(mergeSpeckles(labelRegions(index, 8, 3), 8, 3, pal, 16)).toBeNull();
   });
 
   it('keeps a small high-contrast dot (the dot of an i) but not a faint one', () => {
     const dot = asciiRaster(['wwww', 'wkkw', 'wwww'], { w: WHITE, k: BLACK });
     const i1 = indexPixels(dot, pal);
-    expect(mergeSpeckles(i1, labelRegions(i1, 4, 3), 4, 3, pal, 8)).toBeNull();
+    expect(mergeSpeckles(labelRegions(i1, 4, 3), 4, 3, pal, 8)).toBeNull();
     const faint = asciiRaster(['wwww', 'wllw', 'wwww'], { w: WHITE, l: [240, 240, 240] });
     const i2 = indexPixels(faint, pal);
-    expect(mergeSpeckles(i2, labelRegions(i2, 4, 3), 4, 3, pal, 8)).not.toBeNull();
+    expect(mergeSpeckles(labelRegions(i2, 4, 3), 4, 3, pal, 8)).not.toBeNull();
   });
 });
 

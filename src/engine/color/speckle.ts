@@ -13,9 +13,10 @@
  * single pixels, each its own 4-connected region, and only as a group is it
  * seen to be a stroke.
  *
- * Merged pixels take the colour of the region they joined.
+ * Merged pixels take the colour of the region they joined. The result is a
+ * new set of regions (labels rewritten, stats combined), or null when
+ * nothing merged.
  */
-import type { IndexMap } from './index-pixels.js';
 import { dist2 } from './oklab.js';
 import type { Palette } from './palette.js';
 import type { Regions } from './regions.js';
@@ -56,17 +57,16 @@ function groupStats(regions: Regions, group: Int32Array): Regions {
  * Merges every small region that is not a feature into its most similar
  * neighbour, smallest regions first, on the region graph (union-find, so a
  * speck that joined another speck is judged with their combined size), and
- * returns the new index map, or null when nothing merged.
+ * returns the new regions, or null when nothing merged.
  */
 export function mergeSpeckles(
-  index: IndexMap,
   regions: Regions,
   width: number,
   height: number,
   palette: Palette,
   speckle: number,
-): IndexMap | null {
-  const { count, labels, area, color } = regions;
+): Regions | null {
+  const { count, area, color } = regions;
   const small: number[] = [];
   for (let r = 0; r < count; r++) if (area[r] < speckle) small.push(r);
   if (small.length === 0) return null;
@@ -74,13 +74,22 @@ export function mergeSpeckles(
   const { from, list, group } = smallRegionGraph(regions, width, height, speckle);
   const diagonal = groupStats(regions, group);
 
-  const parent = Int32Array.from({ length: count }, (_, i) => i);
+  const parent = Int32Array.from(regions.color, (_, i) => i);
   const size = Int32Array.from(area);
   const minX = regions.minX.slice();
   const minY = regions.minY.slice();
   const maxX = regions.maxX.slice();
   const maxY = regions.maxY.slice();
   const merged: Regions = { ...regions, area: size, minX, minY, maxX, maxY };
+  const union = (a: number, b: number): void => {
+    const [big, sm] = size[a] > size[b] || (size[a] === size[b] && a < b) ? [a, b] : [b, a];
+    parent[sm] = big;
+    size[big] += size[sm];
+    minX[big] = Math.min(minX[big], minX[sm]);
+    minY[big] = Math.min(minY[big], minY[sm]);
+    maxX[big] = Math.max(maxX[big], maxX[sm]);
+    maxY[big] = Math.max(maxY[big], maxY[sm]);
+  };
   let changes = 0;
   for (const r of small) {
     const root = findRoot(parent, r);
@@ -101,24 +110,66 @@ export function mergeSpeckles(
       }
     }
     if (best < 0 || isFeature(merged, root, bestD) || isFeature(diagonal, group[r], bestD)) continue;
-    const [big, sm] =
-      size[root] > size[best] || (size[root] === size[best] && root < best) ? [root, best] : [best, root];
-    parent[sm] = big;
-    size[big] += size[sm];
-    minX[big] = Math.min(minX[big], minX[sm]);
-    minY[big] = Math.min(minY[big], minY[sm]);
-    maxX[big] = Math.max(maxX[big], maxX[sm]);
-    maxY[big] = Math.max(maxY[big], maxY[sm]);
+    union(root, best);
     changes++;
   }
   if (changes === 0) return null;
-  const out = index.slice();
-  const s = width + 2;
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0, j = (y + 1) * s + 1; x < width; x++, i++, j++) {
-      const l = labels[j];
-      if (l >= 0) out[i] = color[findRoot(parent, l)];
+  // A speck that took a new colour may now touch another region of that colour: join them.
+  for (const r of small) {
+    const root = findRoot(parent, r);
+    if (color[root] === color[r]) continue;
+    for (let k = from[r]; k < from[r + 1]; k++) {
+      const o = findRoot(parent, list[k]);
+      const now = findRoot(parent, r);
+      if (o !== now && color[o] === color[now]) union(now, o);
     }
   }
+  return relabel(regions, parent, size, minX, minY, maxX, maxY);
+}
+
+/**
+ * The regions after merging: sets of old regions numbered in scan order
+ * (a set's first pixel is that of its lowest old label), with their
+ * combined stats, and the label image rewritten.
+ */
+function relabel(
+  regions: Regions,
+  parent: Int32Array,
+  size: Int32Array,
+  minX: Int32Array,
+  minY: Int32Array,
+  maxX: Int32Array,
+  maxY: Int32Array,
+): Regions {
+  const map = new Int32Array(regions.count).fill(-1);
+  const final = new Int32Array(regions.count).fill(-1);
+  let count = 0;
+  for (let r = 0; r < regions.count; r++) {
+    const root = findRoot(parent, r);
+    if (final[root] < 0) final[root] = count++;
+    map[r] = final[root];
+  }
+  const out = {
+    count,
+    labels: regions.labels.slice(),
+    color: new Int32Array(count),
+    area: new Int32Array(count),
+    minX: new Int32Array(count),
+    minY: new Int32Array(count),
+    maxX: new Int32Array(count),
+    maxY: new Int32Array(count),
+  };
+  for (let r = 0; r < regions.count; r++) {
+    if (parent[r] !== r) continue;
+    const n = final[r];
+    out.color[n] = regions.color[r];
+    out.area[n] = size[r];
+    out.minX[n] = minX[r];
+    out.minY[n] = minY[r];
+    out.maxX[n] = maxX[r];
+    out.maxY[n] = maxY[r];
+  }
+  const labels = out.labels;
+  for (let j = 0; j < labels.length; j++) if (labels[j] >= 0) labels[j] = map[labels[j]];
   return out;
 }

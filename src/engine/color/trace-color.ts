@@ -55,8 +55,7 @@ export function* traceColor(
 
   yield { kind: 'stage', stage: 'regions', progress: 0.3 };
   let regions = labelRegions(index, w, h);
-  const merged = options.speckle > 1 ? mergeSpeckles(index, regions, w, h, palette, options.speckle) : null;
-  if (merged) regions = labelRegions(merged, w, h);
+  if (options.speckle > 1) regions = mergeSpeckles(regions, w, h, palette, options.speckle) ?? regions;
 
   yield { kind: 'stage', stage: 'boundaries', progress: 0.45 };
   const chains = extractChains(regions.labels, w, h);

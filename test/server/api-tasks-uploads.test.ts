@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryJobQueue } from '../../src/server/jobs/memory-job-queue.js';
+import type { JobProcessor } from '../../src/server/jobs/types.js';
+import type { JobInput } from '../../src/server/service.js';
 import { MemoryUploadStore } from '../../src/server/uploads/memory-upload-store.js';
 import { fakeClock } from './cache-conformance.js';
 import {
@@ -24,7 +27,16 @@ beforeAll(async () => {
     clock: clock.now,
     sweepEveryMs: 0,
   });
-  app = await makeApp({ CHUNK_SIZE: '4096' }, { uploads });
+  const jobs = (process: JobProcessor<JobInput>) =>
+    new MemoryJobQueue({
+      process,
+      concurrency: 2,
+      maxPending: 10,
+      ttlSeconds: 60,
+      clock: clock.now,
+      sweepEveryMs: 0,
+    });
+  app = await makeApp({ CHUNK_SIZE: '4096' }, { uploads, jobs });
   shapes = await shapesPng(80);
 });
 afterAll(() => app.close());
@@ -64,6 +76,17 @@ describe('background conversions', () => {
     const events = await app.inject(`/api/tasks/${accepted.task_id}/events`);
     expect(events.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(events.body).toBe(`event: completed\ndata: ${JSON.stringify(done)}\n\n`);
+  });
+
+  it('expires a finished task after its TTL: status and result answer 410', async () => {
+    const accepted = (await post('/convert/background?precision=0', fileForm(shapes))).json();
+    expect((await finished(accepted.status_url)).status).toBe('completed');
+    clock.advance(60_001);
+    expect((await app.inject(accepted.status_url)).json()).toMatchObject({
+      statusCode: 410,
+      code: 'TASK_EXPIRED',
+    });
+    expect((await app.inject(`${accepted.status_url}/result`)).statusCode).toBe(410);
   });
 
   it('joins an identical running job, and answers 202 with the status while it runs', async () => {

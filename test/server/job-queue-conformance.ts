@@ -1,4 +1,10 @@
-/** Conformance suite of JobQueue: the in-process queue now, BullMQ later. */
+/**
+ * Conformance suite of JobQueue: the in-process queue and the BullMQ one.
+ * A queue backed by Redis changes state a few milliseconds after a call, so
+ * the tests wait for each expected state (expect.poll answers at once for
+ * the memory queue) and, before checking that something did NOT happen, give
+ * the queue `settle()` to do it.
+ */
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/server/errors.js';
 import type { JobContext, JobProcessor, JobQueue, JobRecord } from '../../src/server/jobs/types.js';
@@ -46,7 +52,20 @@ export interface QueueFactoryOptions {
   clock: FakeClock;
 }
 
-export function jobQueueConformance(name: string, create: (opts: QueueFactoryOptions) => JobQueue<string>) {
+export interface ConformanceTiming {
+  /** Time for a queue to act on what it was told (memory: one macrotask). */
+  settle?: () => Promise<void>;
+}
+
+export function jobQueueConformance(
+  name: string,
+  create: (opts: QueueFactoryOptions) => JobQueue<string>,
+  { settle = tick }: ConformanceTiming = {},
+) {
+  const started = (gates: Map<string, Gate>, input: string) => expect.poll(() => gates.has(input)).toBe(true);
+  const status = (queue: JobQueue<string>, id: string) =>
+    expect.poll(async () => (await queue.get(id)).status);
+
   const make = (over: Partial<QueueFactoryOptions> = {}) => {
     const c = controlled();
     const clock = fakeClock();
@@ -69,15 +88,18 @@ export function jobQueueConformance(name: string, create: (opts: QueueFactoryOpt
       expect(record.status).toBe('pending');
       const seen: JobRecord[] = [];
       queue.subscribe(record.task_id, (r) => seen.push(r));
-      await tick();
+      await started(gates, 'a');
       expect((await queue.get(record.task_id)).status).toBe('processing');
       const gate = gates.get('a')!;
       gate.ctx.progress('trace', 40);
       gate.ctx.progress('trace', 30);
+      await expect.poll(async () => (await queue.get(record.task_id)).progress).toBe(40);
+      await settle();
       expect((await queue.get(record.task_id)).progress).toBe(40);
       await expect(queue.result(record.task_id)).rejects.toMatchObject({ code: 'TASK_NOT_READY' });
       gate.finish('<svg/>');
-      await tick();
+      await status(queue, record.task_id).toBe('completed');
+      await expect.poll(() => seen.at(-1)?.status).toBe('completed');
       const done = await queue.get(record.task_id);
       expect(done).toMatchObject({ status: 'completed', progress: 100, stats: { paths: 1, nodes: 4 } });
       expect(await queue.result(record.task_id)).toBe('<svg/>');
@@ -88,14 +110,15 @@ export function jobQueueConformance(name: string, create: (opts: QueueFactoryOpt
     });
 
     it('joins an identical pending or running job instead of running it twice', async () => {
-      const { queue, gates, started } = make();
+      const { queue, gates, started: inputs } = make();
       const first = await queue.submit('same', 'a');
       const second = await queue.submit('same', 'b');
       expect(second).toMatchObject({ joined: true, record: { task_id: first.record.task_id } });
-      await tick();
+      await started(gates, 'a');
       gates.get('a')!.finish('<svg/>');
-      await tick();
-      expect(started).toEqual(['a']);
+      await status(queue, first.record.task_id).toBe('completed');
+      await settle();
+      expect(inputs).toEqual(['a']);
       const third = await queue.submit('same', 'c');
       expect(third.joined).toBe(false);
       expect(third.record.task_id).not.toBe(first.record.task_id);
@@ -104,9 +127,9 @@ export function jobQueueConformance(name: string, create: (opts: QueueFactoryOpt
     it('marks a job failed with the error code, and its result says so', async () => {
       const { queue, gates } = make();
       const { record } = await queue.submit('k', 'a');
-      await tick();
+      await started(gates, 'a');
       gates.get('a')!.fail(new ApiError('CORRUPT_IMAGE', 'truncated PNG'));
-      await tick();
+      await status(queue, record.task_id).toBe('failed');
       expect(await queue.get(record.task_id)).toMatchObject({
         status: 'failed',
         error: { code: 'CORRUPT_IMAGE', message: 'truncated PNG' },
@@ -117,29 +140,30 @@ export function jobQueueConformance(name: string, create: (opts: QueueFactoryOpt
     });
 
     it('runs at most `concurrency` jobs and refuses more than maxPending waiting', async () => {
-      const { queue, started } = make({ concurrency: 1, maxPending: 1 });
+      const { queue, gates, started: inputs } = make({ concurrency: 1, maxPending: 1 });
       await queue.submit('1', 'a');
-      await tick();
+      await started(gates, 'a');
       await queue.submit('2', 'b');
       expect(queue.counts()).toEqual({ pending: 1, processing: 1 });
       const busy = await failure(queue.submit('3', 'c'));
       expect(busy.code).toBe('BUSY');
       expect(busy.headers['Retry-After']).toMatch(/^\d+$/);
-      expect(started).toEqual(['a']);
+      await settle();
+      expect(inputs).toEqual(['a']);
     });
 
     it('cancels a running job (its signal aborts) and a pending one (it never runs)', async () => {
-      const { queue, gates, started } = make({ concurrency: 1 });
+      const { queue, gates, started: inputs } = make({ concurrency: 1 });
       const running = await queue.submit('1', 'a');
       const pending = await queue.submit('2', 'b');
-      await tick();
+      await started(gates, 'a');
       const signal = gates.get('a')!.ctx.signal;
       expect((await queue.cancel(running.record.task_id)).status).toBe('cancelled');
       expect(signal.aborted).toBe(true);
       expect((await queue.cancel(pending.record.task_id)).status).toBe('cancelled');
       gates.get('a')!.fail(new ApiError('CANCELLED'));
-      await tick();
-      expect(started).toEqual(['a']);
+      await settle();
+      expect(inputs).toEqual(['a']);
       expect((await queue.get(running.record.task_id)).status).toBe('cancelled');
       expect((await failure(queue.result(pending.record.task_id))).code).toBe('TASK_EXPIRED');
     });
@@ -147,9 +171,9 @@ export function jobQueueConformance(name: string, create: (opts: QueueFactoryOpt
     it('expires finished jobs after the TTL (410) and knows no unknown ids (404)', async () => {
       const { queue, gates, clock } = make({ ttlSeconds: 5 });
       const { record } = await queue.submit('k', 'a');
-      await tick();
+      await started(gates, 'a');
       gates.get('a')!.finish('<svg/>');
-      await tick();
+      await status(queue, record.task_id).toBe('completed');
       clock.advance(4_999);
       expect(await queue.result(record.task_id)).toBe('<svg/>');
       clock.advance(1);

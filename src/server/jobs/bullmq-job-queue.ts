@@ -1,0 +1,417 @@
+/**
+ * Background conversions on BullMQ, shared by every replica through Redis:
+ * any replica takes a job, any replica's worker runs it, any replica answers
+ * its status, result and events, and a job outlives the process that took it.
+ *
+ * - Jobs: a BullMQ Queue (adds), Worker (runs `concurrency` at a time) and
+ *   QueueEvents (every replica hears every job's changes, for subscribe()).
+ * - Input: its own binary key with a TTL, not the job's JSON data, and
+ *   deleted when the job ends; the job keeps only its dedupe key and times.
+ * - Dedupe: `dedupe:<key>` maps a running job's key to its id (SET NX GET);
+ *   the processor clears it when the job ends. A stale mapping (the job
+ *   ended without clearing it) is replaced, compare-and-set.
+ * - Progress: job.updateProgress({percent, stage, at}), never lower than
+ *   what the job already shows (also after a stalled job restarts elsewhere).
+ * - Cancel: `cancelled:<id>` holds the cancelled record; a pending job is
+ *   removed, and a publish on the `cancel` channel makes the replica running
+ *   the job abort its AbortController, which stops the worker thread.
+ * - Expiry: each finished job carries its end time (of the injected clock);
+ *   past the TTL it reads as TASK_EXPIRED and is removed. BullMQ's
+ *   removeOnComplete/removeOnFail ages free Redis of jobs nobody asks about,
+ *   and `known:<id>` (a day past the TTL) tells 410 from 404.
+ * - close(false) hands running jobs back to the wait list (job.moveToWait),
+ *   for another replica: a replica going away never fails a user's job.
+ */
+import { randomUUID } from 'node:crypto';
+import { Queue, QueueEvents, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Clock } from '../cache/types.js';
+import { ApiError } from '../errors.js';
+import {
+  closeRedis,
+  defineScript,
+  pingRedis,
+  type RedisScript,
+  type RedisSettings,
+} from '../redis-connection.js';
+import { createRedis } from '../redis-connection.js';
+import { failureReason, isProgress, readJob, type ReadRecord, type StoredCancel } from './bullmq-records.js';
+import type { StoredData, StoredProgress, StoredResult } from './bullmq-records.js';
+import { taskFailedStatus } from './memory-job-queue.js';
+import { FINAL_STATUSES } from './types.js';
+import type { JobContext, JobProcessor, JobQueue, JobRecord, SubmitResult } from './types.js';
+
+/** Turns a job's input into bytes for Redis and back. */
+export interface JobCodec<I> {
+  encode(input: I): Buffer;
+  decode(bytes: Buffer): I;
+}
+
+export interface BullmqJobQueueOptions<I> {
+  redis: RedisSettings;
+  process: JobProcessor<I>;
+  codec: JobCodec<I>;
+  /** Jobs this replica's worker runs at once. */
+  concurrency: number;
+  /** Most jobs waiting, over all replicas; more is BUSY. */
+  maxPending: number;
+  ttlSeconds: number;
+  /** How long a job may wait for a worker before its input is dropped. Default a day. */
+  inputTtlSeconds?: number;
+  /** BullMQ queue name; replicas sharing Redis and this name share the jobs. Default `image2svg-convert`. */
+  name?: string;
+  /** Key prefix of BullMQ's and our keys. Default `image2svg`. */
+  prefix?: string;
+  /** false: this replica only takes and answers jobs, another runs them. Default true. */
+  runWorker?: boolean;
+  /** How long close(false) waits for running jobs to hand themselves back. Default 5 s. */
+  handBackMs?: number;
+  clock?: Clock;
+  onError?: (err: unknown) => void;
+}
+
+const DAY_MS = 86_400_000;
+const CANCEL = 'cancelled';
+const HAND_BACK = 'handed back';
+
+// KEYS: dedupe key. ARGV: expected id, new id, ttl ms. Replaces the mapping only if it still holds `expected`.
+const SWAP = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
+`;
+// KEYS: dedupe key. ARGV: id. Deletes the mapping only if it is this job's.
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+interface Watch {
+  listeners: Set<(record: JobRecord) => void>;
+  last: JobRecord | null;
+  chain: Promise<void>;
+}
+
+export class BullmqJobQueue<I> implements JobQueue<I> {
+  readonly #opts: BullmqJobQueueOptions<I>;
+  readonly #ns: string;
+  readonly #now: Clock;
+  readonly #ttlMs: number;
+  readonly #inputTtlMs: number;
+  readonly #client: Redis;
+  readonly #subscriber: Redis;
+  readonly #connections: Redis[];
+  readonly #queue: Queue<StoredData, StoredResult>;
+  readonly #events: QueueEvents;
+  readonly #worker: Worker<StoredData, StoredResult> | null;
+  readonly #swap: RedisScript;
+  readonly #release: RedisScript;
+  readonly #ready: Promise<unknown>;
+  readonly #running = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
+  readonly #watches = new Map<string, Watch>();
+  readonly #timer: NodeJS.Timeout;
+  readonly #onError: (err: unknown) => void;
+  #counts = { pending: 0, processing: 0 };
+  #closed = false;
+
+  constructor(opts: BullmqJobQueueOptions<I>) {
+    this.#opts = opts;
+    const prefix = opts.prefix ?? 'image2svg';
+    const name = opts.name ?? 'image2svg-convert';
+    this.#ns = `${prefix}:{${name}}:`;
+    this.#now = opts.clock ?? Date.now;
+    this.#ttlMs = opts.ttlSeconds * 1000;
+    this.#inputTtlMs = (opts.inputTtlSeconds ?? 86_400) * 1000;
+    const onError = opts.onError ?? (() => {});
+    this.#onError = onError;
+    const connect = (role: string) => createRedis(opts.redis, 'queue', `${name}:${role}`);
+    this.#client = connect('commands');
+    this.#subscriber = connect('cancel');
+    const queueConnection = connect('queue');
+    const eventsConnection = connect('events');
+    this.#connections = [this.#client, this.#subscriber, queueConnection, eventsConnection];
+    this.#swap = defineScript(this.#client, 'image2svgJobSwap', 1, SWAP);
+    this.#release = defineScript(this.#client, 'image2svgJobRelease', 1, RELEASE);
+
+    const bull = { prefix };
+    this.#queue = new Queue(name, { ...bull, connection: queueConnection });
+    this.#events = new QueueEvents(name, { ...bull, connection: eventsConnection });
+    this.#queue.on('error', onError);
+    this.#events.on('error', onError);
+    for (const event of ['waiting', 'active', 'progress', 'completed', 'failed', 'removed'] as const) {
+      this.#events.on(event, ({ jobId }: { jobId: string }) => {
+        this.#notify(jobId);
+        void this.#refreshCounts().catch(onError);
+      });
+    }
+    if (opts.runWorker ?? true) {
+      const workerConnection = connect('worker');
+      this.#connections.push(workerConnection);
+      this.#worker = new Worker<StoredData, StoredResult>(name, (job, token) => this.#run(job, token), {
+        ...bull,
+        connection: workerConnection,
+        concurrency: opts.concurrency,
+      });
+      this.#worker.on('error', onError);
+    } else {
+      this.#worker = null;
+    }
+    this.#subscriber.on('message', (_channel: string, id: string) => {
+      this.#running.get(id)?.controller.abort(CANCEL);
+      this.#notify(id);
+    });
+    this.#ready = Promise.all([
+      this.#events.waitUntilReady(),
+      this.#worker?.waitUntilReady(),
+      this.#subscriber.subscribe(`${this.#ns}cancel`),
+    ]);
+    this.#ready.catch(onError);
+    this.#timer = setInterval(() => void this.#refreshCounts().catch(onError), 2000);
+    this.#timer.unref();
+  }
+
+  #key(kind: 'input' | 'known' | 'cancelled' | 'dedupe', id: string): string {
+    return `${this.#ns}${kind}:${id}`;
+  }
+
+  #stamp(): string {
+    return new Date(this.#now()).toISOString();
+  }
+
+  async #refreshCounts(): Promise<void> {
+    const c = await this.#queue.getJobCounts('wait', 'prioritized', 'delayed', 'active');
+    this.#counts = {
+      pending: (c.wait ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0),
+      processing: c.active ?? 0,
+    };
+  }
+
+  /** The job's record, its expiry and result; throws NOT_FOUND / TASK_EXPIRED. */
+  async #load(id: string): Promise<ReadRecord & { key: string | null }> {
+    const [job, cancelled] = await Promise.all([
+      this.#queue.getJob(id),
+      this.#client.get(this.#key('cancelled', id)),
+    ]);
+    const key = job?.data.key ?? null;
+    let read: ReadRecord | null = null;
+    if (cancelled !== null) {
+      const c = JSON.parse(cancelled) as StoredCancel;
+      read = { record: c.record, expires: c.expires, result: null };
+    } else if (job) {
+      const state = await job.getState();
+      read = readJob(
+        {
+          id,
+          state,
+          data: job.data,
+          progress: job.progress,
+          returnvalue: job.returnvalue,
+          failedReason: job.failedReason,
+        },
+        this.#ttlMs,
+      );
+    }
+    if (read && read.expires > this.#now()) return { ...read, key };
+    if (read) await this.#expire(id, job ?? undefined);
+    if (read || (await this.#client.exists(this.#key('known', id))) === 1) {
+      throw new ApiError('TASK_EXPIRED', `Task ${id} has expired; submit the image again`);
+    }
+    throw new ApiError('NOT_FOUND', `No task with id "${id}"`);
+  }
+
+  async #expire(id: string, job: Job | undefined): Promise<void> {
+    await job?.remove().catch(() => {});
+    await this.#client.del(this.#key('cancelled', id), this.#key('input', id));
+  }
+
+  async submit(key: string, input: I): Promise<SubmitResult> {
+    if (this.#closed) throw new ApiError('BUSY', 'The server is shutting down', { 'Retry-After': '5' });
+    await this.#ready;
+    const id = randomUUID();
+    const dedupe = this.#key('dedupe', key);
+    let claimed = false;
+    for (let attempt = 0; attempt < 3 && !claimed; attempt++) {
+      const holder = (await this.#client.call('SET', dedupe, id, 'NX', 'GET', 'PX', this.#inputTtlMs)) as
+        string | null;
+      if (holder === null) {
+        claimed = true;
+        break;
+      }
+      const running = await this.#load(holder).catch(() => null);
+      if (running && !FINAL_STATUSES.has(running.record.status))
+        return { record: running.record, joined: true };
+      claimed = (await this.#swap([dedupe], [holder, id, this.#inputTtlMs])) === 1;
+    }
+    if (!claimed)
+      throw new ApiError('BUSY', 'The background queue is changing fast; retry', { 'Retry-After': '1' });
+    if ((await this.#queue.getWaitingCount()) >= this.#opts.maxPending) {
+      await this.#release([dedupe], [id]);
+      throw new ApiError('BUSY', 'The background queue is full; retry later', { 'Retry-After': '10' });
+    }
+    const created = this.#now();
+    await this.#client
+      .multi()
+      .set(this.#key('input', id), this.#opts.codec.encode(input), 'PX', this.#inputTtlMs)
+      .set(this.#key('known', id), '1', 'PX', this.#inputTtlMs + this.#ttlMs + DAY_MS)
+      .exec();
+    const age = Math.ceil(this.#ttlMs / 1000);
+    await this.#queue.add(
+      'convert',
+      { key, created },
+      { jobId: id, attempts: 1, stackTraceLimit: 0, removeOnComplete: { age }, removeOnFail: { age } },
+    );
+    await this.#refreshCounts();
+    const stamp = new Date(created).toISOString();
+    return {
+      record: { task_id: id, status: 'pending', progress: 0, created_at: stamp, updated_at: stamp },
+      joined: false,
+    };
+  }
+
+  /** The worker's processor: loads the input, runs the conversion, reports progress, honours cancel. */
+  async #run(job: Job<StoredData, StoredResult>, token: string | undefined): Promise<StoredResult> {
+    const id = job.id!;
+    const controller = new AbortController();
+    let finish = () => {};
+    this.#running.set(id, { controller, done: new Promise<void>((r) => (finish = r)) });
+    let reported: StoredProgress | null = isProgress(job.progress) ? job.progress : null;
+    let updates: Promise<unknown> = Promise.resolve();
+    const ctx: JobContext = {
+      signal: controller.signal,
+      progress: (stage, percent) => {
+        const value = Math.min(99, Math.max(reported?.percent ?? 0, Math.floor(percent)));
+        if (reported && value === reported.percent && stage === reported.stage) return;
+        reported = { percent: value, stage, at: this.#now() };
+        const update = reported;
+        updates = updates.then(() => job.updateProgress(update)).catch(this.#onError);
+      },
+    };
+    try {
+      if ((await this.#client.exists(this.#key('cancelled', id))) === 1) controller.abort(CANCEL);
+      const bytes = controller.signal.aborted ? null : await this.#client.getBuffer(this.#key('input', id));
+      if (controller.signal.aborted) throw new ApiError('CANCELLED');
+      if (bytes === null) throw new ApiError('TASK_EXPIRED', 'The job waited longer than its input is kept');
+      let output;
+      try {
+        output = await this.#opts.process(this.#opts.codec.decode(bytes), ctx);
+      } finally {
+        await updates;
+      }
+      if (controller.signal.aborted) throw new ApiError('CANCELLED');
+      return { svg: output.svg, stats: output.stats, at: this.#now() };
+    } catch (e) {
+      if (controller.signal.reason === HAND_BACK && token !== undefined) {
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      const cause = controller.signal.reason === CANCEL ? new ApiError('CANCELLED') : e;
+      throw new UnrecoverableError(failureReason(cause, this.#now()));
+    } finally {
+      if (controller.signal.reason !== HAND_BACK) {
+        await this.#client.del(this.#key('input', id));
+        await this.#release([this.#key('dedupe', job.data.key)], [id]);
+      }
+      this.#running.delete(id);
+      finish();
+    }
+  }
+
+  async get(id: string): Promise<JobRecord> {
+    return (await this.#load(id)).record;
+  }
+
+  async result(id: string): Promise<string> {
+    const { record, result } = await this.#load(id);
+    if (result) return result.svg;
+    if (record.status === 'cancelled') throw new ApiError('TASK_EXPIRED', `Task ${id} was cancelled`);
+    if (record.status === 'failed') {
+      const err = record.error!;
+      throw new ApiError('TASK_FAILED', `Task ${id} failed: ${err.message}`, {}, taskFailedStatus(err.code));
+    }
+    throw new ApiError('TASK_NOT_READY', `Task ${id} is ${record.status} (${record.progress}%)`);
+  }
+
+  async cancel(id: string): Promise<JobRecord> {
+    const { record, key } = await this.#load(id);
+    if (FINAL_STATUSES.has(record.status)) return record;
+    const cancelled: JobRecord = { ...record, status: 'cancelled', updated_at: this.#stamp() };
+    const stored: StoredCancel = { record: cancelled, expires: this.#now() + this.#ttlMs };
+    await this.#client.set(this.#key('cancelled', id), JSON.stringify(stored), 'PX', this.#ttlMs + DAY_MS);
+    this.#running.get(id)?.controller.abort(CANCEL);
+    if (record.status === 'pending') {
+      // A job that became active meanwhile cannot be removed (it is locked); its processor sees the mark.
+      await this.#queue.remove(id).catch(() => 0);
+    }
+    if (key !== null) await this.#release([this.#key('dedupe', key)], [id]);
+    await this.#client.publish(`${this.#ns}cancel`, id);
+    await this.#refreshCounts();
+    return cancelled;
+  }
+
+  subscribe(id: string, listener: (record: JobRecord) => void): () => void {
+    let watch = this.#watches.get(id);
+    if (!watch) {
+      watch = { listeners: new Set(), last: null, chain: Promise.resolve() };
+      this.#watches.set(id, watch);
+    }
+    watch.listeners.add(listener);
+    const w = watch;
+    return () => {
+      w.listeners.delete(listener);
+      if (w.listeners.size === 0 && this.#watches.get(id) === w) this.#watches.delete(id);
+    };
+  }
+
+  /**
+   * Reads the job again and tells its listeners, one read at a time per job,
+   * so they see progress only rise and nothing after the final record.
+   */
+  #notify(id: string): void {
+    const watch = this.#watches.get(id);
+    if (!watch) return;
+    watch.chain = watch.chain.then(async () => {
+      const record = await this.#load(id).then(
+        (r) => r.record,
+        () => null,
+      );
+      const last = watch.last;
+      if (!record || (last && (FINAL_STATUSES.has(last.status) || record.progress < last.progress))) return;
+      if (
+        last &&
+        last.status === record.status &&
+        last.progress === record.progress &&
+        last.stage === record.stage
+      )
+        return;
+      watch.last = record;
+      for (const listener of watch.listeners) listener(record);
+    });
+  }
+
+  counts(): { pending: number; processing: number } {
+    return this.#counts;
+  }
+
+  async ping(): Promise<boolean> {
+    return !this.#closed && pingRedis(this.#client);
+  }
+
+  async close(drain = true): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    if (!drain && this.#running.size > 0) {
+      // Stop fetching first, so a job handed back is not taken again by this same worker.
+      await this.#worker?.pause(true);
+      const done = [...this.#running.values()].map((r) => {
+        r.controller.abort(HAND_BACK);
+        return r.done;
+      });
+      const grace = new Promise((r) => setTimeout(r, this.#opts.handBackMs ?? 5000).unref());
+      await Promise.race([Promise.all(done), grace]);
+    }
+    await this.#worker?.close(!drain).catch(() => {});
+    await Promise.all([this.#events.close(), this.#queue.close()]).catch(() => {});
+    await Promise.all(this.#connections.map(closeRedis));
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * The Redis cache, Redis upload store and BullMQ job queue: the same
+ * conformance suites as the memory backends, then what only a shared backend
+ * can do: two replicas on one Redis, a job that waits for a worker to start,
+ * a cancel from the replica that does not run the job, and a replica that
+ * leaves without finishing its job. Runs its own redis-server.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RedisCache } from '../../src/server/cache/redis-cache.js';
+import { ApiError } from '../../src/server/errors.js';
+import { BullmqJobQueue, type JobCodec } from '../../src/server/jobs/bullmq-job-queue.js';
+import type { JobContext, JobProcessor, JobRecord } from '../../src/server/jobs/types.js';
+import { createRedis, type RedisSettings } from '../../src/server/redis-connection.js';
+import { RedisUploadStore } from '../../src/server/uploads/redis-upload-store.js';
+import { cacheConformance } from './cache-conformance.js';
+import { jobQueueConformance, type QueueFactoryOptions } from './job-queue-conformance.js';
+import { findRedisServer, startRedis, type TestRedis } from './redis-server.js';
+import { uploadStoreConformance } from './upload-store-conformance.js';
+
+const binary = findRedisServer();
+if (binary === null) {
+  console.warn(
+    'redis-server is not installed: skipping the Redis backend tests (scripts/install-test-deps.sh)',
+  );
+}
+
+const stringCodec: JobCodec<string> = {
+  encode: (s) => Buffer.from(s),
+  decode: (b) => b.toString(),
+};
+
+let redis: TestRedis;
+let settings: RedisSettings;
+let prefixes = 0;
+const open: { close(drain?: boolean): Promise<void> }[] = [];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function track<T extends { close(drain?: boolean): Promise<void> }>(backend: T): T {
+  open.push(backend);
+  return backend;
+}
+
+/** A fresh key prefix: each backend made by a conformance test starts from empty Redis state. */
+const prefix = () => `test${++prefixes}`;
+
+function queue<I = string>(
+  over: Partial<ConstructorParameters<typeof BullmqJobQueue<I>>[0]> & { process: JobProcessor<I> },
+) {
+  return track(
+    new BullmqJobQueue<I>({
+      redis: settings,
+      codec: stringCodec as unknown as JobCodec<I>,
+      concurrency: 1,
+      maxPending: 10,
+      ttlSeconds: 60,
+      handBackMs: 2000,
+      ...over,
+    }),
+  );
+}
+
+describe.skipIf(binary === null)('Redis backends', () => {
+  beforeAll(async () => {
+    redis = await startRedis(binary!);
+    settings = redis.settings;
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((b) => b.close(false)));
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  cacheConformance('RedisCache', ({ maxEntries, clock }) =>
+    track(
+      new RedisCache({
+        client: createRedis(settings, 'commands', 'test-cache'),
+        maxEntries,
+        clock: clock.now,
+        prefix: prefix(),
+      }),
+    ),
+  );
+
+  uploadStoreConformance('RedisUploadStore', ({ ttlSeconds, maxBytes, clock }) =>
+    track(
+      new RedisUploadStore({
+        client: createRedis(settings, 'commands', 'test-uploads'),
+        ttlSeconds,
+        maxBytes,
+        clock: clock.now,
+        sweepEveryMs: 0,
+        prefix: prefix(),
+      }),
+    ),
+  );
+
+  jobQueueConformance(
+    'BullmqJobQueue',
+    ({ process, concurrency, maxPending, ttlSeconds, clock }: QueueFactoryOptions) =>
+      queue({
+        process,
+        concurrency,
+        maxPending,
+        ttlSeconds,
+        clock: clock.now,
+        prefix: prefix(),
+        handBackMs: 50,
+      }),
+    { settle: () => sleep(150) },
+  );
+
+  describe('RedisCache across replicas', () => {
+    it('serves on one replica what another stored, bounds bytes, and counts for all', async () => {
+      const shared = { prefix: prefix(), maxEntries: 10, maxBytes: 10 };
+      const a = track(new RedisCache({ client: createRedis(settings, 'commands', 'a'), ...shared }));
+      const b = track(new RedisCache({ client: createRedis(settings, 'commands', 'b'), ...shared }));
+      await a.set('k', '12345', 60);
+      expect(await b.get('k')).toBe('12345');
+      await b.set('big', 'x'.repeat(11), 60);
+      expect(await a.get('big')).toBeUndefined();
+      await b.set('l', '678901', 60);
+      expect(await a.get('k')).toBeUndefined();
+      expect(await a.stats()).toEqual({ hits: 1, misses: 2, total_keys: 1 });
+    });
+
+    it('answers a miss (and reports the error) while Redis is away', async () => {
+      const errors: unknown[] = [];
+      const client = createRedis({ host: '127.0.0.1', port: 1, password: undefined }, 'commands', 'away');
+      client.on('error', () => {});
+      const cache = track(new RedisCache({ client, maxEntries: 2, onError: (e) => errors.push(e) }));
+      expect(await cache.get('k')).toBeUndefined();
+      await cache.set('k', 'v', 60);
+      expect(errors).toHaveLength(2);
+      expect(await cache.ping()).toBe(false);
+    });
+  });
+
+  describe('BullmqJobQueue across replicas', () => {
+    /** A processor that reports what it is given and finishes or stops when the test says. */
+    function remote() {
+      const runs: { input: string; ctx: JobContext; finish: (svg: string) => void }[] = [];
+      const process: JobProcessor<string> = (input, ctx) =>
+        new Promise((resolve, reject) => {
+          ctx.signal.addEventListener('abort', () => reject(new ApiError('CANCELLED')));
+          runs.push({
+            input,
+            ctx,
+            finish: (svg) => resolve({ svg, stats: { paths: 1, nodes: 2, bytes: svg.length, preset: null } }),
+          });
+        });
+      return { process, runs };
+    }
+    const never: JobProcessor<string> = () => new Promise(() => {});
+
+    it('a job taken by one replica runs on the other, and both hear its events', async () => {
+      const shared = { prefix: prefix() };
+      const worker = remote();
+      const api = queue({ ...shared, process: never, runWorker: false });
+      const runner = queue({ ...shared, process: worker.process });
+      const { record } = await api.submit('k', 'image bytes');
+      const seenApi: JobRecord[] = [];
+      const seenRunner: JobRecord[] = [];
+      api.subscribe(record.task_id, (r) => seenApi.push(r));
+      runner.subscribe(record.task_id, (r) => seenRunner.push(r));
+      await expect.poll(() => worker.runs.length).toBe(1);
+      expect(worker.runs[0]!.input).toBe('image bytes');
+      worker.runs[0]!.ctx.progress('trace', 50);
+      await expect.poll(() => seenApi.some((r) => r.progress === 50 && r.stage === 'trace')).toBe(true);
+      expect(await api.submit('k', 'image bytes')).toMatchObject({
+        joined: true,
+        record: { task_id: record.task_id },
+      });
+      worker.runs[0]!.finish('<svg id="done"/>');
+      await expect.poll(() => seenApi.at(-1)?.status).toBe('completed');
+      await expect.poll(() => seenRunner.at(-1)?.status).toBe('completed');
+      expect(await api.result(record.task_id)).toBe('<svg id="done"/>');
+      for (const seen of [seenApi, seenRunner]) {
+        const progress = seen.map((r) => r.progress);
+        expect(progress).toEqual([...progress].sort((x, y) => x - y));
+      }
+    });
+
+    it('a job taken while no worker runs waits in Redis and runs when a worker starts', async () => {
+      const shared = { prefix: prefix() };
+      const api = queue({ ...shared, process: never, runWorker: false });
+      const { record } = await api.submit('k', 'queued before any worker');
+      await api.close();
+      const worker = remote();
+      const late = queue({ ...shared, process: worker.process });
+      await expect.poll(() => worker.runs.length).toBe(1);
+      worker.runs[0]!.finish('<svg id="late"/>');
+      const restarted = queue({ ...shared, process: never, runWorker: false });
+      await expect.poll(async () => (await restarted.get(record.task_id)).status).toBe('completed');
+      expect(await restarted.result(record.task_id)).toBe('<svg id="late"/>');
+      expect((await late.get(record.task_id)).progress).toBe(100);
+    });
+
+    it('a cancel on one replica stops the run on the replica that runs it', async () => {
+      const shared = { prefix: prefix() };
+      const worker = remote();
+      const api = queue({ ...shared, process: never, runWorker: false });
+      const runner = queue({ ...shared, process: worker.process });
+      const { record } = await api.submit('k', 'long');
+      const seen: JobRecord[] = [];
+      api.subscribe(record.task_id, (r) => seen.push(r));
+      await expect.poll(() => worker.runs.length).toBe(1);
+      expect((await api.cancel(record.task_id)).status).toBe('cancelled');
+      await expect.poll(() => worker.runs[0]!.ctx.signal.aborted).toBe(true);
+      await expect.poll(() => seen.at(-1)?.status).toBe('cancelled');
+      expect((await runner.get(record.task_id)).status).toBe('cancelled');
+      await expect(api.result(record.task_id)).rejects.toMatchObject({ code: 'TASK_EXPIRED' });
+      const again = await runner.submit('k', 'long');
+      expect(again.joined).toBe(false);
+    });
+
+    it('a replica that leaves without draining hands its running job to another', async () => {
+      const shared = { prefix: prefix() };
+      const first = remote();
+      const leaving = queue({ ...shared, process: first.process });
+      const { record } = await leaving.submit('k', 'handed over');
+      await expect.poll(() => first.runs.length).toBe(1);
+      first.runs[0]!.ctx.progress('trace', 30);
+      await expect.poll(async () => (await leaving.get(record.task_id)).progress).toBe(30);
+      await leaving.close(false);
+      expect(first.runs[0]!.ctx.signal.aborted).toBe(true);
+      const second = remote();
+      const staying = queue({ ...shared, process: second.process });
+      await expect.poll(() => second.runs.length).toBe(1);
+      expect(second.runs[0]!.input).toBe('handed over');
+      second.runs[0]!.ctx.progress('trace', 10);
+      await sleep(100);
+      expect((await staying.get(record.task_id)).progress).toBe(30);
+      second.runs[0]!.finish('<svg id="second"/>');
+      await expect.poll(async () => (await staying.get(record.task_id)).status).toBe('completed');
+      expect(await staying.result(record.task_id)).toBe('<svg id="second"/>');
+    });
+
+    it('counts and readiness', async () => {
+      const q = queue({ prefix: prefix(), process: never, runWorker: false });
+      await q.submit('1', 'a');
+      await q.submit('2', 'b');
+      expect(q.counts()).toEqual({ pending: 2, processing: 0 });
+      expect(await q.ping()).toBe(true);
+      await q.close();
+      expect(await q.ping()).toBe(false);
+      await expect(q.submit('3', 'c')).rejects.toMatchObject({ code: 'BUSY' });
+    });
+  });
+});

@@ -33,27 +33,38 @@ export function reassignBlends(index: IndexMap, raster: Raster, palette: Palette
   }
   const t = new Float64Array(1);
   const w = width;
+  // Joins pixel i to a or b when its colour lies between theirs; true when it did.
+  const join = (i: number, a: number, b: number): boolean => {
+    px[0] = data[i * 4];
+    px[1] = data[i * 4 + 1];
+    px[2] = data[i * 4 + 2];
+    const d = segmentDist2(px, 0, rgb, a, b, t);
+    const ab = Math.sqrt(segmentDist2(rgb, a, rgb, b, b));
+    const tol = (OFF_SEGMENT * ab + NOISE) ** 2;
+    if (t[0] > 0.05 && t[0] < 0.95 && d <= tol) {
+      out[i] = t[0] < 0.5 ? a : b;
+      return true;
+    }
+    return false;
+  };
+  // Two opposite neighbours qualify when both differ from the pixel, from each other, and are painted.
+  const T = TRANSPARENT;
   for (let y = 1; y < height - 1; y++) {
-    for (let x = 1; x < width - 1; x++) {
-      const i = y * w + x;
+    for (let x = 1, i = y * w + 1; x < width - 1; x++, i++) {
       const k = index[i];
-      if (k === TRANSPARENT) continue;
-      px[0] = data[i * 4];
-      px[1] = data[i * 4 + 1];
-      px[2] = data[i * 4 + 2];
-      for (let axis = 0; axis < 4; axis++) {
-        const off = axis === 0 ? 1 : axis === 1 ? w : axis === 2 ? w + 1 : w - 1;
-        const a = index[i - off];
-        const b = index[i + off];
-        if (a === k || b === k || a === b || a === TRANSPARENT || b === TRANSPARENT) continue;
-        const d = segmentDist2(px, 0, rgb, a, b, t);
-        const ab = Math.sqrt(segmentDist2(rgb, a, rgb, b, b));
-        const tol = (OFF_SEGMENT * ab + NOISE) ** 2;
-        if (t[0] > 0.05 && t[0] < 0.95 && d <= tol) {
-          out[i] = t[0] < 0.5 ? a : b;
-          break;
-        }
-      }
+      if (k === T) continue;
+      let a = index[i - 1];
+      let b = index[i + 1];
+      if (a !== k && b !== k && a !== b && a !== T && b !== T && join(i, a, b)) continue;
+      a = index[i - w];
+      b = index[i + w];
+      if (a !== k && b !== k && a !== b && a !== T && b !== T && join(i, a, b)) continue;
+      a = index[i - w - 1];
+      b = index[i + w + 1];
+      if (a !== k && b !== k && a !== b && a !== T && b !== T && join(i, a, b)) continue;
+      a = index[i - w + 1];
+      b = index[i + w - 1];
+      if (a !== k && b !== k && a !== b && a !== T && b !== T) join(i, a, b);
     }
   }
   return out;

@@ -44,15 +44,11 @@ export function extractChains(labels: Int32Array, width: number, height: number)
   const s = w + 2;
   const stride = w + 1;
   const P = labels;
-  // Boundary edge leaving vertex (x, y) in direction d; `b` is y * s + x.
-  const hasEdge = (b: number, d: number): boolean =>
-    d === 0
-      ? P[b + 1] !== P[b + s + 1]
-      : d === 1
-        ? P[b + s] !== P[b + s + 1]
-        : d === 2
-          ? P[b] !== P[b + s]
-          : P[b] !== P[b + 1];
+  // Boundary edge leaving vertex (x, y) in direction d (`b` is y * s + x):
+  // the two pixels on either side of it are at b + EA[d] and b + EB[d].
+  const EA = Int32Array.of(1, s, 0, 0);
+  const EB = Int32Array.of(s + 1, s + 1, s, 1);
+  const hasEdge = (b: number, d: number): boolean => P[b + EA[d]] !== P[b + EB[d]];
   const degree = (b: number): number => {
     const nw = P[b];
     const ne = P[b + 1];
@@ -105,7 +101,8 @@ export function extractChains(labels: Int32Array, width: number, height: number)
 
   for (let y = 0; y <= h; y++) {
     for (let x = 0, b = y * s; x <= w; x++, b++) {
-      if (degree(b) < 3) continue;
+      // Equal pixels on both rows leave at most two edges: no junction (most vertices).
+      if ((P[b] === P[b + 1] && P[b + s] === P[b + s + 1]) || degree(b) < 3) continue;
       for (let d = 0; d < 4; d++) {
         if (hasEdge(b, d) && !(visited[edgeVertex(x, y, d)] & (d & 1 ? 2 : 1))) walk(x, y, d, false);
       }
@@ -113,7 +110,7 @@ export function extractChains(labels: Int32Array, width: number, height: number)
   }
   for (let y = 0; y <= h; y++) {
     for (let x = 0, b = y * s; x < w; x++, b++) {
-      if (!(visited[y * stride + x] & 1) && hasEdge(b, 0)) walk(x, y, 0, true);
+      if (P[b + 1] !== P[b + s + 1] && !(visited[y * stride + x] & 1)) walk(x, y, 0, true);
     }
   }
   offset.push(dirs.length);

@@ -58,15 +58,30 @@ function isBlend(d: Uint8ClampedArray, p: number, a: number, b: number): boolean
   return ex * ex + ey * ey + ez * ez <= 0.04 * uu + 64;
 }
 
+/**
+ * The pixels as one 32-bit word each (any byte order), for cheap equality
+ * tests: two neighbours with the same word are the same colour, so the pixel
+ * between them cannot be a blend of two different ones.
+ */
+export function pixelWords(d: Uint8ClampedArray): Uint32Array {
+  const n = d.length >> 2;
+  if ((d.byteOffset & 3) === 0) return new Uint32Array(d.buffer, d.byteOffset, n);
+  return new Uint32Array(d.slice(0, n * 4).buffer);
+}
+
 export function buildHistogram(raster: Raster): ColorHistogram {
   const { width: w, height: h, data: d } = raster;
-  const count = new Float64Array(BINS);
-  const blend = new Float64Array(BINS);
+  const v = pixelWords(d);
+  const count = new Int32Array(BINS);
+  const blend = new Int32Array(BINS);
   const sum = new Float64Array(BINS * 3);
   let total = 0;
   for (let y = 0; y < h; y++) {
+    const row = y * w;
+    const inner = y > 0 && y < h - 1;
     for (let x = 0; x < w; x++) {
-      const p = (y * w + x) * 4;
+      const i = row + x;
+      const p = i * 4;
       if (d[p + 3] < ALPHA_OPAQUE) continue;
       const k = binOf(d, p);
       count[k]++;
@@ -74,9 +89,10 @@ export function buildHistogram(raster: Raster): ColorHistogram {
       sum[k * 3 + 1] += d[p + 1];
       sum[k * 3 + 2] += d[p + 2];
       total++;
+      // Equal opposite neighbours (most pixels, inside flat areas) differ by nothing: no blend.
       if (
-        (x > 0 && x < w - 1 && isBlend(d, p, p - 4, p + 4)) ||
-        (y > 0 && y < h - 1 && isBlend(d, p, p - w * 4, p + w * 4))
+        (x > 0 && x < w - 1 && v[i - 1] !== v[i + 1] && isBlend(d, p, p - 4, p + 4)) ||
+        (inner && v[i - w] !== v[i + w] && isBlend(d, p, p - w * 4, p + w * 4))
       ) {
         blend[k]++;
       }

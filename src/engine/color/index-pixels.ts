@@ -1,14 +1,16 @@
 /**
  * Maps every opaque pixel to its nearest palette colour in OKLab. The
  * nearest entry is cached per exact sRGB colour, so each distinct colour is
- * converted and searched once: in an open-addressing hash table sized to the
- * image for small and medium images, and in a direct 2^24-entry table for
+ * converted and searched once (and a pixel equal to its left or upper
+ * neighbour is not even looked up): in an open-addressing hash table that
+ * grows with the colours for small and medium images, and in a direct
+ * 2^24-entry table for
  * large ones, where it costs less than a hash table big enough for all their
  * colours (and the zero-filled table costs memory only for the pages the
  * picture's colours touch).
  */
 import type { Raster } from '../types.js';
-import { ALPHA_OPAQUE } from './histogram.js';
+import { ALPHA_OPAQUE, pixelWords } from './histogram.js';
 import { nearest } from './kmeans.js';
 import { srgbToOklab } from './oklab.js';
 import type { Palette } from './palette.js';
@@ -21,6 +23,56 @@ export const TRANSPARENT = 0xffff;
 /** Above this many pixels the direct table is used. */
 const DIRECT_TABLE_PIXELS = 1 << 21;
 
+/**
+ * Open-addressing hash table from packed sRGB to palette index, grown by
+ * doubling when half full: most pictures have far fewer distinct colours
+ * than pixels, so it starts small.
+ */
+class ColorCache {
+  private bits = 10;
+  private keys = new Int32Array(1 << 10).fill(-1);
+  private vals = new Uint16Array(1 << 10);
+  private used = 0;
+
+  constructor(private readonly lookUp: (key: number) => number) {}
+
+  get(key: number): number {
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    // Fibonacci hashing: the top bits of the product spread the packed RGB keys over the table.
+    let slot = Math.imul(key, 0x9e3779b1) >>> (32 - this.bits);
+    for (;;) {
+      const k = keys[slot];
+      if (k === key) return this.vals[slot];
+      if (k === -1) break;
+      slot = (slot + 1) & mask;
+    }
+    const v = this.lookUp(key);
+    keys[slot] = key;
+    this.vals[slot] = v;
+    if (++this.used * 2 > keys.length) this.grow();
+    return v;
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldVals = this.vals;
+    this.bits++;
+    const size = 1 << this.bits;
+    const mask = size - 1;
+    this.keys = new Int32Array(size).fill(-1);
+    this.vals = new Uint16Array(size);
+    for (let s = 0; s < oldKeys.length; s++) {
+      const key = oldKeys[s];
+      if (key === -1) continue;
+      let slot = Math.imul(key, 0x9e3779b1) >>> (32 - this.bits);
+      while (this.keys[slot] !== -1) slot = (slot + 1) & mask;
+      this.keys[slot] = key;
+      this.vals[slot] = oldVals[s];
+    }
+  }
+}
+
 export function indexPixels(raster: Raster, palette: Palette): IndexMap {
   const { width: w, height: h, data: d } = raster;
   const n = w * h;
@@ -31,40 +83,31 @@ export function indexPixels(raster: Raster, palette: Palette): IndexMap {
     srgbToOklab(key >>> 16, (key >>> 8) & 255, key & 255, lab, 0);
     return nearest(lab, 0, palette.lab, palette.size);
   };
-  if (n > DIRECT_TABLE_PIXELS) {
-    const cache = new Uint16Array(1 << 24);
-    for (let i = 0, p = 0; i < n; i++, p += 4) {
-      if (d[p + 3] < ALPHA_OPAQUE) {
-        out[i] = TRANSPARENT;
-        continue;
-      }
-      const key = (d[p] << 16) | (d[p + 1] << 8) | d[p + 2];
-      let c = cache[key];
-      if (c === 0) cache[key] = c = lookUp(key) + 1;
-      out[i] = c - 1;
-    }
-    return out;
-  }
-  let bits = 10;
-  while (1 << bits < 2 * n) bits++;
-  const mask = (1 << bits) - 1;
-  const size = 1 << bits;
-  const keys = new Int32Array(size).fill(-1);
-  const vals = new Uint16Array(size);
+  const v = pixelWords(d);
+  const direct = n > DIRECT_TABLE_PIXELS ? new Uint16Array(1 << 24) : null;
+  const cache = direct ? null : new ColorCache(lookUp);
   for (let i = 0, p = 0; i < n; i++, p += 4) {
+    // A pixel equal to its left or upper neighbour (alpha included) gets the same answer.
+    if (i > 0 && v[i] === v[i - 1]) {
+      out[i] = out[i - 1];
+      continue;
+    }
+    if (i >= w && v[i] === v[i - w]) {
+      out[i] = out[i - w];
+      continue;
+    }
     if (d[p + 3] < ALPHA_OPAQUE) {
       out[i] = TRANSPARENT;
       continue;
     }
     const key = (d[p] << 16) | (d[p + 1] << 8) | d[p + 2];
-    // Fibonacci hashing: the top bits of the product spread the packed RGB keys over the table.
-    let slot = Math.imul(key, 0x9e3779b1) >>> (32 - bits);
-    while (keys[slot] !== key && keys[slot] !== -1) slot = (slot + 1) & mask;
-    if (keys[slot] === -1) {
-      keys[slot] = key;
-      vals[slot] = lookUp(key);
+    if (direct) {
+      let c = direct[key];
+      if (c === 0) direct[key] = c = lookUp(key) + 1;
+      out[i] = c - 1;
+    } else {
+      out[i] = cache!.get(key);
     }
-    out[i] = vals[slot];
   }
   return out;
 }

@@ -43,24 +43,37 @@ export function labelRegions(index: IndexMap, width: number, height: number): Re
   const labels = new Int32Array(s * (height + 2)).fill(-2);
   let parent = new Int32Array(Math.max(16, (width * height) >> 6));
   let next = 0;
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
-      const k = index[i];
-      const j = (y + 1) * s + x + 1;
+  // First pass, one run of equal index at a time: a run joins the labels of
+  // the same-coloured pixels above it (once per change of label), or starts
+  // a new label.
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const jRow = (y + 1) * s + 1;
+    let x = 0;
+    while (x < width) {
+      const k = index[row + x];
+      let end = x + 1;
+      while (end < width && index[row + end] === k) end++;
       if (k === TRANSPARENT) {
-        labels[j] = -1;
+        labels.fill(-1, jRow + x, jRow + end);
+        x = end;
         continue;
       }
       let l = -1;
-      if (x > 0 && index[i - 1] === k) l = labels[j - 1];
-      if (y > 0 && index[i - width] === k) {
-        const u = labels[j - s];
-        if (l < 0) l = u;
-        else if (u !== l) {
-          const ra = find(parent, l);
-          const rb = find(parent, u);
-          if (ra < rb) parent[rb] = ra;
-          else if (rb < ra) parent[ra] = rb;
+      if (y > 0) {
+        let u = -1;
+        for (let t = x; t < end; t++) {
+          if (index[row - width + t] !== k) continue;
+          const above = labels[jRow - s + t];
+          if (above === u) continue;
+          u = above;
+          if (l < 0) l = find(parent, above);
+          else {
+            const ra = find(parent, l);
+            const rb = find(parent, above);
+            if (ra < rb) parent[rb] = ra;
+            else if (rb < ra) parent[ra] = rb;
+          }
         }
       }
       if (l < 0) {
@@ -72,7 +85,8 @@ export function labelRegions(index: IndexMap, width: number, height: number): Re
         parent[next] = next;
         l = next++;
       }
-      labels[j] = l;
+      labels.fill(l, jRow + x, jRow + end);
+      x = end;
     }
   }
   // Provisional -> final labels. A set's root is its smallest provisional
@@ -90,18 +104,26 @@ export function labelRegions(index: IndexMap, width: number, height: number): Re
   const minY = new Int32Array(count).fill(height);
   const maxX = new Int32Array(count).fill(-1);
   const maxY = new Int32Array(count).fill(-1);
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0, j = (y + 1) * s + 1; x < width; x++, i++, j++) {
-      let l = labels[j];
-      if (l < 0) continue;
-      l = final[l];
-      labels[j] = l;
-      color[l] = index[i];
-      area[l]++;
-      if (x < minX[l]) minX[l] = x;
-      if (x > maxX[l]) maxX[l] = x;
-      if (y < minY[l]) minY[l] = y;
-      if (y > maxY[l]) maxY[l] = y;
+  // Second pass, again by runs of one provisional label.
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const jRow = (y + 1) * s + 1;
+    let x = 0;
+    while (x < width) {
+      const p = labels[jRow + x];
+      let end = x + 1;
+      while (end < width && labels[jRow + end] === p) end++;
+      if (p >= 0) {
+        const l = final[p];
+        if (l !== p) labels.fill(l, jRow + x, jRow + end);
+        color[l] = index[row + x];
+        area[l] += end - x;
+        if (x < minX[l]) minX[l] = x;
+        if (end - 1 > maxX[l]) maxX[l] = end - 1;
+        if (y < minY[l]) minY[l] = y;
+        if (y > maxY[l]) maxY[l] = y;
+      }
+      x = end;
     }
   }
   return { count, labels, color, area, minX, minY, maxX, maxY };

@@ -100,9 +100,17 @@ export function extractChains(labels: Int32Array, width: number, height: number)
   };
 
   for (let y = 0; y <= h; y++) {
+    // The pixels north-west and south-west of the vertex carry over from the previous one.
+    let nw = P[y * s];
+    let sw = P[y * s + s];
     for (let x = 0, b = y * s; x <= w; x++, b++) {
+      const ne = P[b + 1];
+      const se = P[b + s + 1];
       // Equal pixels on both rows leave at most two edges: no junction (most vertices).
-      if ((P[b] === P[b + 1] && P[b + s] === P[b + s + 1]) || degree(b) < 3) continue;
+      const flat = nw === ne && sw === se;
+      nw = ne;
+      sw = se;
+      if (flat || degree(b) < 3) continue;
       for (let d = 0; d < 4; d++) {
         if (hasEdge(b, d) && !(visited[edgeVertex(x, y, d)] & (d & 1 ? 2 : 1))) walk(x, y, d, false);
       }

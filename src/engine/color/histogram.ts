@@ -60,13 +60,22 @@ function isBlend(d: Uint8ClampedArray, p: number, a: number, b: number): boolean
 
 /**
  * The pixels as one 32-bit word each (any byte order), for cheap equality
- * tests: two neighbours with the same word are the same colour, so the pixel
- * between them cannot be a blend of two different ones.
+ * tests. Signed, so that every word is a small integer to the JIT.
  */
-export function pixelWords(d: Uint8ClampedArray): Uint32Array {
+export function pixelWords(d: Uint8ClampedArray): Int32Array {
   const n = d.length >> 2;
-  if ((d.byteOffset & 3) === 0) return new Uint32Array(d.buffer, d.byteOffset, n);
-  return new Uint32Array(d.slice(0, n * 4).buffer);
+  if ((d.byteOffset & 3) === 0) return new Int32Array(d.buffer, d.byteOffset, n);
+  return new Int32Array(d.slice(0, n * 4).buffer);
+}
+
+/**
+ * True when the pixel with word `c` between neighbours `a` and `b` may be a
+ * blend of them: a pixel equal to either neighbour lies at an end of the
+ * segment (t = 0 or 1) and two equal neighbours span no segment, so only
+ * three different words need the full test.
+ */
+function differ3(a: number, c: number, b: number): boolean {
+  return a !== c && b !== c && a !== b;
 }
 
 export function buildHistogram(raster: Raster): ColorHistogram {
@@ -79,23 +88,38 @@ export function buildHistogram(raster: Raster): ColorHistogram {
   for (let y = 0; y < h; y++) {
     const row = y * w;
     const inner = y > 0 && y < h - 1;
-    for (let x = 0; x < w; x++) {
-      const i = row + x;
-      const p = i * 4;
-      if (d[p + 3] < ALPHA_OPAQUE) continue;
-      const k = binOf(d, p);
-      count[k]++;
-      sum[k * 3] += d[p];
-      sum[k * 3 + 1] += d[p + 1];
-      sum[k * 3 + 2] += d[p + 2];
-      total++;
-      // Equal opposite neighbours (most pixels, inside flat areas) differ by nothing: no blend.
-      if (
-        (x > 0 && x < w - 1 && v[i - 1] !== v[i + 1] && isBlend(d, p, p - 4, p + 4)) ||
-        (inner && v[i - w] !== v[i + w] && isBlend(d, p, p - w * 4, p + w * 4))
-      ) {
-        blend[k]++;
+    // Runs of equal pixels are counted at once; blends are tested per pixel.
+    let x = 0;
+    while (x < w) {
+      const i0 = row + x;
+      const c = v[i0];
+      let end = x + 1;
+      while (end < w && v[row + end] === c) end++;
+      const p0 = i0 * 4;
+      if (d[p0 + 3] >= ALPHA_OPAQUE) {
+        const n = end - x;
+        const k = binOf(d, p0);
+        count[k] += n;
+        sum[k * 3] += n * d[p0];
+        sum[k * 3 + 1] += n * d[p0 + 1];
+        sum[k * 3 + 2] += n * d[p0 + 2];
+        total += n;
+        // Only a run of one pixel can sit between two other colours across the row.
+        if (
+          n === 1 &&
+          x > 0 &&
+          end < w &&
+          differ3(v[i0 - 1], c, v[i0 + 1]) &&
+          isBlend(d, p0, p0 - 4, p0 + 4)
+        ) {
+          blend[k]++;
+        } else if (inner) {
+          for (let i = i0; i < row + end; i++) {
+            if (differ3(v[i - w], c, v[i + w]) && isBlend(d, i * 4, (i - w) * 4, (i + w) * 4)) blend[k]++;
+          }
+        }
       }
+      x = end;
     }
   }
   let size = 0;

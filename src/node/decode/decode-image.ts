@@ -10,6 +10,7 @@ import type { Raster } from '../../engine/types.js';
 import { DecodeError } from './decode-error.js';
 import { parseBmpHeader } from './bmp-header.js';
 import { decodeBmp } from './bmp-decoder.js';
+import { decodePngFast } from './png-fast.js';
 import { checkLimits, resolveLimits } from './limits.js';
 import { describeBytes, sniffFormat } from './sniff-format.js';
 import type { DecodedImage, DecodeLimits, ImageFormat, ImageHeader } from './index.js';
@@ -140,6 +141,17 @@ async function resizeRaster(raster: Raster, target: { width: number; height: num
  */
 export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = {}): Promise<DecodedImage> {
   const resolved = resolveLimits(limits);
+  // A small, plain PNG within the limits decodes here, in this thread; every
+  // other file, and every failure, takes the general path below.
+  const png = formatOf(bytes) === 'png' ? decodePngFast(bytes, resolved) : null;
+  if (png)
+    return {
+      raster: png,
+      format: 'png',
+      originalWidth: png.width,
+      originalHeight: png.height,
+      resized: false,
+    };
   const header = await readImageHeader(bytes);
   const target = checkLimits(header, resolved);
   let raster: Raster;

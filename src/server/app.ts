@@ -1,9 +1,10 @@
 /**
  * Builds the fastify app with its dependencies injected (main.ts listens;
- * tests use app.inject()). The cache, job queue, upload store and worker
- * pool default to the embedded in-memory implementations; Redis-backed ones
- * drop in through `AppDeps`. Every API route is served at the root and under
- * /api (the deployment's ingress sends /api to the backend).
+ * tests use app.inject()). The cache, job queue and upload store come from
+ * the configuration (backends.ts: in memory, or Redis and BullMQ when
+ * REDIS_HOST is set) unless `AppDeps` gives them. Every API route is served
+ * at the root and under /api (the deployment's ingress sends /api to the
+ * backend).
  */
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -15,12 +16,11 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ENGINE_VERSION } from '../engine/index.js';
-import { MemoryCache } from './cache/memory-cache.js';
+import { selectBackends } from './backends.js';
 import type { ResultCache } from './cache/types.js';
 import type { Config } from './config.js';
 import { Converter } from './converter.js';
 import { errorHandler, notFoundHandler } from './http-errors.js';
-import { MemoryJobQueue } from './jobs/memory-job-queue.js';
 import type { JobProcessor, JobQueue } from './jobs/types.js';
 import { loggerOptions } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -31,7 +31,6 @@ import { taskRoutes } from './routes/tasks.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { FixedWindowLimiter, KeyChecker, securityHook } from './security.js';
 import type { JobInput, Service } from './service.js';
-import { MemoryUploadStore } from './uploads/memory-upload-store.js';
 import type { UploadStore } from './uploads/types.js';
 import { validatorCompiler } from './validation.js';
 import { SERVICE_VERSION } from './version.js';
@@ -93,15 +92,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       maxQueue: config.maxQueueSize,
       timeoutMs: config.timeoutSeconds * 1000,
     });
-  const cache =
-    deps.cache !== undefined
-      ? deps.cache
-      : config.cache.enabled
-        ? new MemoryCache({ maxEntries: config.cache.maxEntries, maxBytes: config.cache.maxBytes })
-        : null;
-  const uploads =
-    deps.uploads ??
-    new MemoryUploadStore({ ttlSeconds: config.uploadTtlSeconds, maxBytes: config.maxUploadBytes });
+  const backends = selectBackends(config, app.log);
+  const cache = deps.cache !== undefined ? deps.cache : backends.cache();
+  const uploads = deps.uploads ?? backends.uploads();
   let jobs: JobQueue<JobInput> | null = null;
   const metrics = createMetrics({
     queueDepth: () => pool.stats().queued + (jobs?.counts().pending ?? 0),
@@ -115,14 +108,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     });
     return { svg: r.svg, stats: r.stats };
   };
-  jobs = deps.jobs
-    ? deps.jobs(processJob)
-    : new MemoryJobQueue<JobInput>({
-        concurrency: config.workerPoolSize,
-        maxPending: Math.max(config.maxQueueSize, 1) * 4,
-        ttlSeconds: config.taskResultTtlSeconds,
-        process: processJob,
-      });
+  jobs = (deps.jobs ?? backends.jobs)(processJob);
   const service: Service = {
     config,
     converter,

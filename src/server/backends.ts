@@ -94,11 +94,8 @@ export function selectBackends(config: Config, log: BackendLog): Backends {
         }),
     };
   }
-  const connect = (name: string, what: string) => {
-    const client = createRedis(redis, 'commands', name);
-    client.on('error', throttledWarn(log, what));
-    return client;
-  };
+  const connect = (name: string, what: string) =>
+    createRedis(redis, 'commands', name, throttledWarn(log, what));
   return {
     kind: 'redis',
     cache: () =>

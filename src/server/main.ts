@@ -6,6 +6,7 @@
  */
 import { config as loadDotenv } from 'dotenv';
 import { buildApp } from './app.js';
+import { describeBackends } from './backends.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 
 loadDotenv({ quiet: true });
@@ -22,12 +23,7 @@ try {
 }
 
 const app = await buildApp(config);
-if (config.redis) {
-  app.log.warn(
-    { redisHost: config.redis.host },
-    'REDIS_HOST is set, but Redis-backed cache, queue and uploads arrive with a later issue: using the embedded in-memory ones',
-  );
-}
+app.log.info(`backends: ${describeBackends(config)}`);
 app.log.info(
   {
     workers: config.workerPoolSize,

@@ -27,8 +27,17 @@ function retryDelay(attempt: number): number {
   return Math.min(100 * 2 ** Math.min(attempt, 4), 1000);
 }
 
-export function createRedis(settings: RedisSettings, purpose: RedisPurpose, name: string): Redis {
-  return new Redis({
+/**
+ * A connection, with `onError` told of its errors (ioredis prints any error
+ * nobody listens to, once per reconnect attempt, while Redis is away).
+ */
+export function createRedis(
+  settings: RedisSettings,
+  purpose: RedisPurpose,
+  name: string,
+  onError: (err: unknown) => void,
+): Redis {
+  const client = new Redis({
     host: settings.host,
     port: settings.port,
     ...(settings.password === undefined ? {} : { password: settings.password }),
@@ -36,6 +45,8 @@ export function createRedis(settings: RedisSettings, purpose: RedisPurpose, name
     maxRetriesPerRequest: purpose === 'queue' ? null : 1,
     retryStrategy: retryDelay,
   });
+  client.on('error', onError);
+  return client;
 }
 
 /** `host:port`, saying whether a password is used but never showing it. */

@@ -54,7 +54,7 @@ export interface QueueFactoryOptions {
 
 export interface ConformanceTiming {
   /** Time for a queue to act on what it was told (memory: one macrotask). */
-  settle?: () => Promise<void>;
+  settle?: () => Promise<unknown>;
 }
 
 export function jobQueueConformance(

@@ -167,7 +167,7 @@ describe('slow clients', () => {
 });
 
 describe('SIGTERM', () => {
-  it('stops accepting, finishes the request in flight, and exits 0 (and says Redis is not used yet)', async () => {
+  it('stops accepting, finishes the request in flight, and exits 0 (and names its embedded backends)', async () => {
     const main = fileURLToPath(new URL('../../dist/server/main.js', import.meta.url));
     const child = spawn(process.execPath, [main], {
       env: {
@@ -176,7 +176,6 @@ describe('SIGTERM', () => {
         BACKEND_PORT: '0',
         WORKER_POOL_SIZE: '1',
         LOG_LEVEL: 'info',
-        REDIS_HOST: 'redis.example',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -202,9 +201,7 @@ describe('SIGTERM', () => {
     expect(res.status).toBe(200);
     expectSafeSvg(await res.text());
     expect(await exited).toBe(0);
-    expect(out).toMatch(
-      /REDIS_HOST is set, but Redis-backed cache, queue and uploads arrive with a later issue/,
-    );
+    expect(out).toMatch(/backends: embedded: in-memory cache, uploads and job queue/);
     await expect(fetch(`${url}/health`)).rejects.toThrow();
   });
 });

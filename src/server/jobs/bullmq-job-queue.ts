@@ -86,6 +86,14 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
+/** Waits for `p` (at most `ms`), ignoring its failure. */
+async function settled(p: Promise<unknown> | undefined, ms = Infinity): Promise<void> {
+  const deadline = new Promise<void>((resolve) => {
+    if (Number.isFinite(ms)) setTimeout(resolve, ms).unref();
+  });
+  await Promise.race([p?.catch(() => {}), deadline]);
+}
+
 interface Watch {
   listeners: Set<(record: JobRecord) => void>;
   last: JobRecord | null;
@@ -124,7 +132,7 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
     this.#inputTtlMs = (opts.inputTtlSeconds ?? 86_400) * 1000;
     const onError = opts.onError ?? (() => {});
     this.#onError = onError;
-    const connect = (role: string) => createRedis(opts.redis, 'queue', `${name}:${role}`);
+    const connect = (role: string) => createRedis(opts.redis, 'queue', `${name}:${role}`, onError);
     this.#client = connect('commands');
     this.#subscriber = connect('cancel');
     const queueConnection = connect('queue');
@@ -410,8 +418,17 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
       const grace = new Promise((r) => setTimeout(r, this.#opts.handBackMs ?? 5000).unref());
       await Promise.race([Promise.all(done), grace]);
     }
-    await this.#worker?.close(!drain).catch(() => {});
-    await Promise.all([this.#events.close(), this.#queue.close()]).catch(() => {});
+    if (this.#client.status === 'ready') {
+      await settled(this.#worker?.close(!drain));
+      await settled(Promise.all([this.#events.close(), this.#queue.close()]), 5000);
+    } else {
+      // BullMQ's close waits for its connections to be ready, forever while Redis is away: drop them and
+      // give it a moment. Nothing is lost: the jobs are in Redis, and a job running here goes back to wait
+      // when its lock expires.
+      const closing = Promise.all([this.#worker?.close(true), this.#events.close(), this.#queue.close()]);
+      for (const c of this.#connections) c.disconnect();
+      await settled(closing, 1000);
+    }
     await Promise.all(this.#connections.map(closeRedis));
   }
 }

@@ -1,0 +1,165 @@
+/**
+ * The service on Redis, end to end: two app replicas configured only with
+ * REDIS_HOST/REDIS_PORT/REDIS_PASSWORD share the result cache, the chunked
+ * uploads and the background jobs; readiness follows Redis; the started
+ * server names its Redis without the password. Runs its own redis-server
+ * (with a password, as the production compose file does).
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectSafeSvg, fileForm, form, makeApp, shapesPng, waitFor } from './helpers.js';
+import { findRedisServer, startRedis, type TestRedis } from './redis-server.js';
+
+const binary = findRedisServer();
+if (binary === null) {
+  console.warn(
+    'redis-server is not installed: skipping the service-on-Redis tests (scripts/install-test-deps.sh)',
+  );
+}
+
+const PASSWORD = 'test-redis-secret-4f9c';
+let redis: TestRedis;
+let env: Record<string, string>;
+let one: FastifyInstance;
+let two: FastifyInstance;
+let image: Buffer;
+
+const post = (app: FastifyInstance, url: string, body: ReturnType<typeof form>) =>
+  app.inject({ method: 'POST', url, payload: body.payload, headers: body.headers });
+
+describe.skipIf(binary === null)('the service on Redis', () => {
+  beforeAll(async () => {
+    redis = await startRedis(binary!, PASSWORD);
+    env = {
+      REDIS_HOST: '127.0.0.1',
+      REDIS_PORT: String(redis.settings.port),
+      REDIS_PASSWORD: PASSWORD,
+      CHUNK_SIZE: '1024',
+      WORKER_POOL_SIZE: '1',
+    };
+    [one, two] = await Promise.all([makeApp(env), makeApp(env)]);
+    image = await shapesPng(96);
+  });
+  afterAll(async () => {
+    await Promise.all([one?.close(), two?.close()]);
+    await redis?.stop();
+  });
+
+  it('replicas share the result cache: computed on one, a hit on the other', async () => {
+    const first = await post(one, '/convert?precision=1', fileForm(image));
+    const second = await post(two, '/convert?precision=1', fileForm(image));
+    expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
+    expect([first.headers['x-cache'], second.headers['x-cache']]).toEqual(['MISS', 'HIT']);
+    expect(second.body).toBe(first.body);
+    expectSafeSvg(first.body);
+    expect((await one.inject('/cache/stats')).json()).toEqual({
+      enabled: true,
+      hits: 1,
+      misses: 1,
+      total_keys: 1,
+    });
+  });
+
+  it('a background job taken by one replica is answered by the other, byte-identical to /convert', async () => {
+    const direct = await post(one, '/convert?precision=2&use_cache=false', fileForm(image));
+    const accepted = await post(one, '/convert/background?precision=2&use_cache=false', fileForm(image));
+    expect(accepted.statusCode).toBe(202);
+    const { task_id } = accepted.json() as { task_id: string };
+    const status = await waitFor(async () => {
+      const s = (await two.inject(`/tasks/${task_id}`)).json() as { status: string };
+      return s.status === 'completed' || s.status === 'failed' ? s : undefined;
+    });
+    expect(status).toMatchObject({
+      status: 'completed',
+      progress: 100,
+      result_url: `/tasks/${task_id}/result`,
+    });
+    const result = await two.inject(`/api/tasks/${task_id}/result`);
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toBe(direct.body);
+    const cancel = await one.inject({ method: 'DELETE', url: `/tasks/${task_id}` });
+    expect(cancel.json()).toMatchObject({ status: 'completed' });
+    expect((await two.inject('/tasks/no-such-task')).statusCode).toBe(404);
+  });
+
+  it('chunks sent to different replicas assemble into one upload, converted by either', async () => {
+    const parts: Buffer[] = [];
+    for (let i = 0; i < image.length; i += 1024) parts.push(image.subarray(i, i + 1024));
+    expect(parts.length).toBeGreaterThan(1);
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const replica = i % 2 === 0 ? one : two;
+      const body = form({
+        upload_id: 'shared-1',
+        chunk_number: String(i),
+        total_chunks: String(parts.length),
+        chunk: { data: parts[i]! },
+      });
+      expect((await post(replica, '/upload/chunked', body)).statusCode).toBe(200);
+    }
+    const done = await two.inject({ method: 'POST', url: '/upload/chunked/shared-1/complete' });
+    expect(done.json()).toEqual({ upload_id: 'shared-1', size: image.length, format: 'png' });
+    const viaId = await post(one, '/convert?precision=1', form({ upload_id: 'shared-1' }));
+    expect(viaId.statusCode).toBe(200);
+    expect(viaId.headers['x-cache']).toBe('HIT');
+    expect(viaId.body).toBe((await post(two, '/convert?precision=1', fileForm(image))).body);
+  });
+
+  it('is ready while Redis answers, and not ready (503, naming the checks) when it does not', async () => {
+    expect((await one.inject('/ready')).json()).toMatchObject({
+      status: 'ready',
+      checks: { cache: true, jobs: true },
+    });
+    const away = await makeApp({ ...env, REDIS_PORT: '1' });
+    try {
+      const ready = await away.inject('/ready');
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toMatchObject({ status: 'not_ready', checks: { cache: false, jobs: false } });
+      expect((await away.inject('/health')).statusCode).toBe(200);
+    } finally {
+      await away.close();
+    }
+  });
+
+  it('the started server says it uses Redis, never shows the password, and exits 0 on SIGTERM', async () => {
+    const main = fileURLToPath(new URL('../../dist/server/main.js', import.meta.url));
+    const child = spawn(process.execPath, [main], {
+      env: {
+        PATH: process.env.PATH,
+        BACKEND_HOST: '127.0.0.1',
+        BACKEND_PORT: '0',
+        LOG_LEVEL: 'debug',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stderr.on('data', (d) => (out += d.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        out += d.toString();
+        const m = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const body = new FormData();
+    body.append('file', new Blob([new Uint8Array(image)]), 'image.png');
+    const accepted = (await (
+      await fetch(`${url}/convert/background?precision=3`, { method: 'POST', body })
+    ).json()) as {
+      task_id: string;
+    };
+    const done = await waitFor(async () => {
+      const s = (await (await fetch(`${url}/tasks/${accepted.task_id}`)).json()) as { status: string };
+      return s.status === 'completed' ? s : undefined;
+    });
+    expect(done.status).toBe('completed');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toContain(`backends: Redis at 127.0.0.1:${redis.settings.port} (with password)`);
+    expect(out).not.toContain(PASSWORD);
+  });
+});

@@ -47,24 +47,53 @@ export function reassignBlends(index: IndexMap, raster: Raster, palette: Palette
     }
     return false;
   };
-  // Two opposite neighbours qualify when both differ from the pixel, from each other, and are painted.
   const T = TRANSPARENT;
+  // Two opposite neighbours a and b of a pixel of index k qualify when both differ from it, from each other, and are painted.
+  const eligible = (k: number, a: number, b: number): boolean =>
+    a !== k && b !== k && a !== b && a !== T && b !== T;
+  // Pixel i of index k, given its left, right and three upper neighbours; the
+  // axes are tried across the row, the column, and the two diagonals.
+  const blendAt = (
+    i: number,
+    k: number,
+    left: number,
+    right: number,
+    ul: number,
+    u: number,
+    ur: number,
+  ): void => {
+    if (k === T) return;
+    if (eligible(k, left, right) && join(i, left, right)) return;
+    if (u !== k) {
+      const b = index[i + w];
+      if (eligible(k, u, b) && join(i, u, b)) return;
+    }
+    if (ul !== k) {
+      const b = index[i + w + 1];
+      if (eligible(k, ul, b) && join(i, ul, b)) return;
+    }
+    if (ur !== k) {
+      const b = index[i + w - 1];
+      if (eligible(k, ur, b)) join(i, ur, b);
+    }
+  };
+  // The three pixels above slide along the row with the pixel, so a pixel
+  // whose upper neighbours share its index (most) needs no look below: the
+  // vertical and both diagonal pairs then include a pixel of its own index.
   for (let y = 1; y < height - 1; y++) {
-    for (let x = 1, i = y * w + 1; x < width - 1; x++, i++) {
-      const k = index[i];
-      if (k === T) continue;
-      let a = index[i - 1];
-      let b = index[i + 1];
-      if (a !== k && b !== k && a !== b && a !== T && b !== T && join(i, a, b)) continue;
-      a = index[i - w];
-      b = index[i + w];
-      if (a !== k && b !== k && a !== b && a !== T && b !== T && join(i, a, b)) continue;
-      a = index[i - w - 1];
-      b = index[i + w + 1];
-      if (a !== k && b !== k && a !== b && a !== T && b !== T && join(i, a, b)) continue;
-      a = index[i - w + 1];
-      b = index[i + w - 1];
-      if (a !== k && b !== k && a !== b && a !== T && b !== T) join(i, a, b);
+    let i = y * w + 1;
+    let left = index[i - 1];
+    let k = index[i];
+    let ul = index[i - w - 1];
+    let u = index[i - w];
+    for (let x = 1; x < width - 1; x++, i++) {
+      const right = index[i + 1];
+      const ur = index[i - w + 1];
+      blendAt(i, k, left, right, ul, u, ur);
+      left = k;
+      k = right;
+      ul = u;
+      u = ur;
     }
   }
   return out;

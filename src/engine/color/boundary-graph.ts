@@ -99,6 +99,8 @@ export function extractChains(labels: Int32Array, width: number, height: number)
     closed.push(loop ? 1 : 0);
   };
 
+  // Vertices with a boundary edge to the east (x < w), in scan order: where closed chains may start.
+  const east = new Int32List(4 * (w + h));
   for (let y = 0; y <= h; y++) {
     // The pixels north-west and south-west of the vertex carry over from the previous one.
     let nw = P[y * s];
@@ -106,6 +108,7 @@ export function extractChains(labels: Int32Array, width: number, height: number)
     for (let x = 0, b = y * s; x <= w; x++, b++) {
       const ne = P[b + 1];
       const se = P[b + s + 1];
+      if (ne !== se && x < w) east.push(y * stride + x);
       // Equal pixels on both rows leave at most two edges: no junction (most vertices).
       const flat = nw === ne && sw === se;
       nw = ne;
@@ -116,10 +119,11 @@ export function extractChains(labels: Int32Array, width: number, height: number)
       }
     }
   }
-  for (let y = 0; y <= h; y++) {
-    for (let x = 0, b = y * s; x < w; x++, b++) {
-      if (P[b + 1] !== P[b + s + 1] && !(visited[y * stride + x] & 1)) walk(x, y, 0, true);
-    }
+  for (let k = 0; k < east.length; k++) {
+    const v = east.data[k];
+    if (visited[v] & 1) continue;
+    const y = Math.floor(v / stride);
+    walk(v - y * stride, y, 0, true);
   }
   offset.push(dirs.length);
   return {

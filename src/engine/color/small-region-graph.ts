@@ -53,6 +53,8 @@ export function smallRegionGraph(
       const l = labels[j];
       const right = labels[j + 1];
       const down = labels[j + s];
+      // Inside a region (most pixels) there is no neighbour and no diagonal contact.
+      if (right === l && down === l && labels[j + s + 1] === l) continue;
       if (l >= 0) {
         if (right >= 0 && right !== l) {
           note(l, right);

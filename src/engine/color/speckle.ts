@@ -151,7 +151,7 @@ function relabel(
   }
   const out = {
     count,
-    labels: regions.labels.slice(),
+    labels: new Int32Array(regions.labels.length),
     color: new Int32Array(count),
     area: new Int32Array(count),
     minX: new Int32Array(count),
@@ -170,6 +170,10 @@ function relabel(
     out.maxY[n] = maxY[r];
   }
   const labels = out.labels;
-  for (let j = 0; j < labels.length; j++) if (labels[j] >= 0) labels[j] = map[labels[j]];
+  const from = regions.labels;
+  for (let j = 0; j < labels.length; j++) {
+    const l = from[j];
+    labels[j] = l >= 0 ? map[l] : l;
+  }
   return out;
 }

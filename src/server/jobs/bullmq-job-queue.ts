@@ -7,9 +7,7 @@
  *   QueueEvents (every replica hears every job's changes, for subscribe()).
  * - Input: its own binary key with a TTL, not the job's JSON data, and
  *   deleted when the job ends; the job keeps only its dedupe key and times.
- * - Dedupe: `dedupe:<key>` maps a running job's key to its id (SET NX GET);
- *   the processor clears it when the job ends. A stale mapping (the job
- *   ended without clearing it) is replaced, compare-and-set.
+ * - Dedupe: identical running jobs are joined (dedupe-keys.ts).
  * - Progress: job.updateProgress({percent, stage, at}), never lower than
  *   what the job already shows (also after a stalled job restarts elsewhere).
  * - Cancel: `cancelled:<id>` holds the cancelled record; a pending job is
@@ -27,17 +25,12 @@ import { Queue, QueueEvents, UnrecoverableError, WaitingError, Worker, type Job 
 import type { Redis } from 'ioredis';
 import type { Clock } from '../cache/types.js';
 import { ApiError } from '../errors.js';
-import {
-  closeRedis,
-  defineScript,
-  pingRedis,
-  type RedisScript,
-  type RedisSettings,
-} from '../redis-connection.js';
-import { createRedis } from '../redis-connection.js';
+import { closeRedis, createRedis, pingRedis, type RedisSettings } from '../redis-connection.js';
 import { failureReason, isProgress, readJob, type ReadRecord, type StoredCancel } from './bullmq-records.js';
 import type { StoredData, StoredProgress, StoredResult } from './bullmq-records.js';
 import { taskFailedStatus } from './memory-job-queue.js';
+import { DedupeKeys } from './dedupe-keys.js';
+import { JobWatchers } from './job-watchers.js';
 import { FINAL_STATUSES } from './types.js';
 import type { JobContext, JobProcessor, JobQueue, JobRecord, SubmitResult } from './types.js';
 
@@ -74,30 +67,12 @@ const DAY_MS = 86_400_000;
 const CANCEL = 'cancelled';
 const HAND_BACK = 'handed back';
 
-// KEYS: dedupe key. ARGV: expected id, new id, ttl ms. Replaces the mapping only if it still holds `expected`.
-const SWAP = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-return 1
-`;
-// KEYS: dedupe key. ARGV: id. Deletes the mapping only if it is this job's.
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`;
-
 /** Waits for `p` (at most `ms`), ignoring its failure. */
 async function settled(p: Promise<unknown> | undefined, ms = Infinity): Promise<void> {
   const deadline = new Promise<void>((resolve) => {
     if (Number.isFinite(ms)) setTimeout(resolve, ms).unref();
   });
   await Promise.race([p?.catch(() => {}), deadline]);
-}
-
-interface Watch {
-  listeners: Set<(record: JobRecord) => void>;
-  last: JobRecord | null;
-  chain: Promise<void>;
 }
 
 export class BullmqJobQueue<I> implements JobQueue<I> {
@@ -112,14 +87,19 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
   readonly #queue: Queue<StoredData, StoredResult>;
   readonly #events: QueueEvents;
   readonly #worker: Worker<StoredData, StoredResult> | null;
-  readonly #swap: RedisScript;
-  readonly #release: RedisScript;
+  readonly #dedupe: DedupeKeys;
   readonly #ready: Promise<unknown>;
   readonly #running = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
-  readonly #watches = new Map<string, Watch>();
+  readonly #watchers = new JobWatchers((id) =>
+    this.#load(id).then(
+      (r) => r.record,
+      () => null,
+    ),
+  );
   readonly #timer: NodeJS.Timeout;
   readonly #onError: (err: unknown) => void;
   #counts = { pending: 0, processing: 0 };
+  #countsTimer: NodeJS.Timeout | null = null;
   #closed = false;
 
   constructor(opts: BullmqJobQueueOptions<I>) {
@@ -138,8 +118,7 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
     const queueConnection = connect('queue');
     const eventsConnection = connect('events');
     this.#connections = [this.#client, this.#subscriber, queueConnection, eventsConnection];
-    this.#swap = defineScript(this.#client, 'image2svgJobSwap', 1, SWAP);
-    this.#release = defineScript(this.#client, 'image2svgJobRelease', 1, RELEASE);
+    this.#dedupe = new DedupeKeys(this.#client, this.#ns, this.#inputTtlMs);
 
     const bull = { prefix };
     this.#queue = new Queue(name, { ...bull, connection: queueConnection });
@@ -148,8 +127,8 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
     this.#events.on('error', onError);
     for (const event of ['waiting', 'active', 'progress', 'completed', 'failed', 'removed'] as const) {
       this.#events.on(event, ({ jobId }: { jobId: string }) => {
-        this.#notify(jobId);
-        void this.#refreshCounts().catch(onError);
+        this.#watchers.changed(jobId);
+        this.#countsSoon();
       });
     }
     if (opts.runWorker ?? true) {
@@ -166,7 +145,7 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
     }
     this.#subscriber.on('message', (_channel: string, id: string) => {
       this.#running.get(id)?.controller.abort(CANCEL);
-      this.#notify(id);
+      this.#watchers.changed(id);
     });
     this.#ready = Promise.all([
       this.#events.waitUntilReady(),
@@ -178,12 +157,22 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
     this.#timer.unref();
   }
 
-  #key(kind: 'input' | 'known' | 'cancelled' | 'dedupe', id: string): string {
+  #key(kind: 'input' | 'known' | 'cancelled', id: string): string {
     return `${this.#ns}${kind}:${id}`;
   }
 
   #stamp(): string {
     return new Date(this.#now()).toISOString();
+  }
+
+  /** After an event: refresh the counts at most every 250 ms (each replica hears every job's events). */
+  #countsSoon(): void {
+    if (this.#countsTimer !== null) return;
+    this.#countsTimer = setTimeout(() => {
+      this.#countsTimer = null;
+      void this.#refreshCounts().catch(this.#onError);
+    }, 250);
+    this.#countsTimer.unref();
   }
 
   async #refreshCounts(): Promise<void> {
@@ -236,24 +225,15 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
     if (this.#closed) throw new ApiError('BUSY', 'The server is shutting down', { 'Retry-After': '5' });
     await this.#ready;
     const id = randomUUID();
-    const dedupe = this.#key('dedupe', key);
-    let claimed = false;
-    for (let attempt = 0; attempt < 3 && !claimed; attempt++) {
-      const holder = (await this.#client.call('SET', dedupe, id, 'NX', 'GET', 'PX', this.#inputTtlMs)) as
-        string | null;
-      if (holder === null) {
-        claimed = true;
-        break;
-      }
-      const running = await this.#load(holder).catch(() => null);
-      if (running && !FINAL_STATUSES.has(running.record.status))
-        return { record: running.record, joined: true };
-      claimed = (await this.#swap([dedupe], [holder, id, this.#inputTtlMs])) === 1;
-    }
-    if (!claimed)
-      throw new ApiError('BUSY', 'The background queue is changing fast; retry', { 'Retry-After': '1' });
+    const joined = await this.#dedupe.claim(key, id, (holder) =>
+      this.#load(holder).then(
+        (r) => r.record,
+        () => null,
+      ),
+    );
+    if (joined) return { record: joined, joined: true };
     if ((await this.#queue.getWaitingCount()) >= this.#opts.maxPending) {
-      await this.#release([dedupe], [id]);
+      await this.#dedupe.release(key, id);
       throw new ApiError('BUSY', 'The background queue is full; retry later', { 'Retry-After': '10' });
     }
     const created = this.#now();
@@ -317,7 +297,7 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
     } finally {
       if (controller.signal.reason !== HAND_BACK) {
         await this.#client.del(this.#key('input', id));
-        await this.#release([this.#key('dedupe', job.data.key)], [id]);
+        await this.#dedupe.release(job.data.key, id);
       }
       this.#running.delete(id);
       finish();
@@ -350,50 +330,14 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
       // A job that became active meanwhile cannot be removed (it is locked); its processor sees the mark.
       await this.#queue.remove(id).catch(() => 0);
     }
-    if (key !== null) await this.#release([this.#key('dedupe', key)], [id]);
+    if (key !== null) await this.#dedupe.release(key, id);
     await this.#client.publish(`${this.#ns}cancel`, id);
     await this.#refreshCounts();
     return cancelled;
   }
 
   subscribe(id: string, listener: (record: JobRecord) => void): () => void {
-    let watch = this.#watches.get(id);
-    if (!watch) {
-      watch = { listeners: new Set(), last: null, chain: Promise.resolve() };
-      this.#watches.set(id, watch);
-    }
-    watch.listeners.add(listener);
-    const w = watch;
-    return () => {
-      w.listeners.delete(listener);
-      if (w.listeners.size === 0 && this.#watches.get(id) === w) this.#watches.delete(id);
-    };
-  }
-
-  /**
-   * Reads the job again and tells its listeners, one read at a time per job,
-   * so they see progress only rise and nothing after the final record.
-   */
-  #notify(id: string): void {
-    const watch = this.#watches.get(id);
-    if (!watch) return;
-    watch.chain = watch.chain.then(async () => {
-      const record = await this.#load(id).then(
-        (r) => r.record,
-        () => null,
-      );
-      const last = watch.last;
-      if (!record || (last && (FINAL_STATUSES.has(last.status) || record.progress < last.progress))) return;
-      if (
-        last &&
-        last.status === record.status &&
-        last.progress === record.progress &&
-        last.stage === record.stage
-      )
-        return;
-      watch.last = record;
-      for (const listener of watch.listeners) listener(record);
-    });
+    return this.#watchers.subscribe(id, listener);
   }
 
   counts(): { pending: number; processing: number } {
@@ -408,6 +352,7 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
+    if (this.#countsTimer !== null) clearTimeout(this.#countsTimer);
     if (!drain && this.#running.size > 0) {
       // Stop fetching first, so a job handed back is not taken again by this same worker.
       await this.#worker?.pause(true);

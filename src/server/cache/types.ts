@@ -1,6 +1,6 @@
 /**
  * The result cache: SVG text by key, with a time to live. The memory LRU is
- * the embedded default; a Redis implementation (a later issue) implements
+ * the embedded default; the Redis cache (redis-cache.ts) implements
  * the same interface and passes the same conformance suite
  * (test/server/cache-conformance.ts).
  */

@@ -2,7 +2,7 @@
  * Background conversions. A queue takes a job (input plus a dedupe key),
  * runs it with a processor, reports progress that only rises, keeps the
  * result for a time to live, and lets a client cancel. The in-process queue
- * is the embedded default; a BullMQ/Redis queue (a later issue) implements
+ * is the embedded default; the BullMQ queue (bullmq-job-queue.ts) implements
  * the same interface and passes test/server/job-queue-conformance.ts.
  *
  * `get`, `result` and `cancel` throw ApiError NOT_FOUND for an unknown id and

@@ -2,7 +2,7 @@
  * Chunked uploads: chunks arrive in any order, the same chunk twice is
  * idempotent, a different body for an accepted chunk is a conflict, and an
  * upload left unfinished expires and its storage is freed. The memory store
- * is the embedded default; a Redis store (a later issue) implements the same
+ * is the embedded default; the Redis store (redis-upload-store.ts) implements the same
  * interface and passes test/server/upload-store-conformance.ts.
  *
  * Failures are thrown as ApiError with codes NOT_FOUND, UPLOAD_EXPIRED,

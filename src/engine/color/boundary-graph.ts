@@ -99,7 +99,7 @@ export function extractChains(labels: Int32Array, width: number, height: number)
     closed.push(loop ? 1 : 0);
   };
 
-  // Vertices with a boundary edge to the east (x < w), in scan order: where closed chains may start.
+  // Vertices (x, y) with a boundary edge to the east, in scan order: where closed chains may start.
   const east = new Int32List(4 * (w + h));
   for (let y = 0; y <= h; y++) {
     // The pixels north-west and south-west of the vertex carry over from the previous one.
@@ -108,7 +108,10 @@ export function extractChains(labels: Int32Array, width: number, height: number)
     for (let x = 0, b = y * s; x <= w; x++, b++) {
       const ne = P[b + 1];
       const se = P[b + s + 1];
-      if (ne !== se && x < w) east.push(y * stride + x);
+      if (ne !== se && x < w) {
+        east.push(x);
+        east.push(y);
+      }
       // Equal pixels on both rows leave at most two edges: no junction (most vertices).
       const flat = nw === ne && sw === se;
       nw = ne;
@@ -119,11 +122,10 @@ export function extractChains(labels: Int32Array, width: number, height: number)
       }
     }
   }
-  for (let k = 0; k < east.length; k++) {
-    const v = east.data[k];
-    if (visited[v] & 1) continue;
-    const y = Math.floor(v / stride);
-    walk(v - y * stride, y, 0, true);
+  for (let k = 0; k < east.length; k += 2) {
+    const x = east.data[k];
+    const y = east.data[k + 1];
+    if (!(visited[y * stride + x] & 1)) walk(x, y, 0, true);
   }
   offset.push(dirs.length);
   return {

@@ -86,28 +86,30 @@ export function indexPixels(raster: Raster, palette: Palette): IndexMap {
   const v = pixelWords(d);
   const direct = n > DIRECT_TABLE_PIXELS ? new Uint16Array(1 << 24) : null;
   const cache = direct ? null : new ColorCache(lookUp);
-  for (let i = 0, p = 0; i < n; i++, p += 4) {
-    // A pixel equal to its left or upper neighbour (alpha included) gets the same answer.
-    if (i > 0 && v[i] === v[i - 1]) {
-      out[i] = out[i - 1];
-      continue;
+  // Runs of equal pixels (alpha included) get one answer; a run that
+  // starts under an equal pixel takes that one's.
+  let i = 0;
+  while (i < n) {
+    const c = v[i];
+    let end = i + 1;
+    while (end < n && v[end] === c) end++;
+    let k: number;
+    if (i >= w && v[i - w] === c) k = out[i - w];
+    else if (d[i * 4 + 3] < ALPHA_OPAQUE) k = TRANSPARENT;
+    else {
+      const p = i * 4;
+      const key = (d[p] << 16) | (d[p + 1] << 8) | d[p + 2];
+      if (direct) {
+        let e = direct[key];
+        if (e === 0) direct[key] = e = lookUp(key) + 1;
+        k = e - 1;
+      } else {
+        k = cache!.get(key);
+      }
     }
-    if (i >= w && v[i] === v[i - w]) {
-      out[i] = out[i - w];
-      continue;
-    }
-    if (d[p + 3] < ALPHA_OPAQUE) {
-      out[i] = TRANSPARENT;
-      continue;
-    }
-    const key = (d[p] << 16) | (d[p + 1] << 8) | d[p + 2];
-    if (direct) {
-      let c = direct[key];
-      if (c === 0) direct[key] = c = lookUp(key) + 1;
-      out[i] = c - 1;
-    } else {
-      out[i] = cache!.get(key);
-    }
+    if (end - i === 1) out[i] = k;
+    else out.fill(k, i, end);
+    i = end;
   }
   return out;
 }

@@ -242,6 +242,22 @@ describe.skipIf(binary === null)('Redis backends', () => {
       expect(await staying.result(record.task_id)).toBe('<svg id="second"/>');
     });
 
+    it('a job refused BUSY by a replica whose threads are all taken runs again a moment later', async () => {
+      const inputs: string[] = [];
+      const busyOnce: JobProcessor<string> = async (input) => {
+        inputs.push(input);
+        if (inputs.length === 1) throw new ApiError('BUSY');
+        return { svg: '<svg id="retried"/>', stats: { paths: 0, nodes: 0, bytes: 19, preset: null } };
+      };
+      const q = queue({ prefix: prefix(), process: busyOnce });
+      const { record } = await q.submit('k', 'busy');
+      await expect
+        .poll(async () => (await q.get(record.task_id)).status, { timeout: 5000 })
+        .toBe('completed');
+      expect(inputs).toEqual(['busy', 'busy']);
+      expect(await q.result(record.task_id)).toBe('<svg id="retried"/>');
+    });
+
     it('counts and readiness', async () => {
       const q = queue({ prefix: prefix(), process: never, runWorker: false });
       await q.submit('1', 'a');

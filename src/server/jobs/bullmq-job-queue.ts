@@ -18,10 +18,11 @@
  *   removeOnComplete/removeOnFail ages free Redis of jobs nobody asks about,
  *   and `known:<id>` (a day past the TTL) tells 410 from 404.
  * - close(false) hands running jobs back to the wait list (job.moveToWait),
- *   for another replica: a replica going away never fails a user's job.
+ *   for another replica: a replica going away never fails a user's job. A
+ *   job refused BUSY (every thread here taken) is delayed a second, not failed.
  */
 import { randomUUID } from 'node:crypto';
-import { Queue, QueueEvents, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, QueueEvents, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../cache/types.js';
 import { ApiError } from '../errors.js';
@@ -66,6 +67,8 @@ export interface BullmqJobQueueOptions<I> {
 const DAY_MS = 86_400_000;
 const CANCEL = 'cancelled';
 const HAND_BACK = 'handed back';
+/** A job refused for want of a free thread is tried again this much later. */
+const BUSY_RETRY_MS = 1000;
 
 /** Waits for `p` (at most `ms`), ignoring its failure. */
 async function settled(p: Promise<unknown> | undefined, ms = Infinity): Promise<void> {
@@ -264,6 +267,7 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
     this.#running.set(id, { controller, done: new Promise<void>((r) => (finish = r)) });
     let reported: StoredProgress | null = isProgress(job.progress) ? job.progress : null;
     let updates: Promise<unknown> = Promise.resolve();
+    let requeued = false;
     const ctx: JobContext = {
       signal: controller.signal,
       progress: (stage, percent) => {
@@ -289,13 +293,21 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
       return { svg: output.svg, stats: output.stats, at: this.#now() };
     } catch (e) {
       if (controller.signal.reason === HAND_BACK && token !== undefined) {
+        requeued = true;
         await job.moveToWait(token);
         throw new WaitingError();
+      }
+      if (e instanceof ApiError && e.code === 'BUSY' && !controller.signal.aborted && token !== undefined) {
+        // This replica's threads are all taken (by synchronous requests): not the job's fault, so it
+        // waits a moment in Redis, for any replica, instead of failing.
+        requeued = true;
+        await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
+        throw new DelayedError();
       }
       const cause = controller.signal.reason === CANCEL ? new ApiError('CANCELLED') : e;
       throw new UnrecoverableError(failureReason(cause, this.#now()));
     } finally {
-      if (controller.signal.reason !== HAND_BACK) {
+      if (!requeued) {
         await this.#client.del(this.#key('input', id));
         await this.#dedupe.release(job.data.key, id);
       }

@@ -6,9 +6,11 @@
  * leaves without finishing its job. Runs its own redis-server.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { jobInputCodec } from '../../src/server/backends.js';
 import { RedisCache } from '../../src/server/cache/redis-cache.js';
 import { ApiError } from '../../src/server/errors.js';
 import { BullmqJobQueue, type JobCodec } from '../../src/server/jobs/bullmq-job-queue.js';
+import { failureReason, parseFailure } from '../../src/server/jobs/bullmq-records.js';
 import type { JobContext, JobProcessor, JobRecord } from '../../src/server/jobs/types.js';
 import { createRedis, type RedisSettings } from '../../src/server/redis-connection.js';
 import { RedisUploadStore } from '../../src/server/uploads/redis-upload-store.js';
@@ -60,6 +62,47 @@ function queue<I = string>(
     }),
   );
 }
+
+describe('what the Redis backends store', () => {
+  it('a job input round-trips through its bytes: request JSON, then the image as is', () => {
+    const input = {
+      bytes: Uint8Array.from([0, 255, 10, 13]),
+      request: {
+        options: { mode: 'color' as const, palette: ['#ff0000', '#00ff00'], detail: 0.5 },
+        resize: true,
+        enhance: false,
+        useCache: true,
+      },
+    };
+    const encoded = jobInputCodec.encode(input);
+    expect(encoded.readUInt32BE(0)).toBe(Buffer.byteLength(JSON.stringify(input.request)));
+    expect([...encoded.subarray(-4)]).toEqual([0, 255, 10, 13]);
+    const decoded = jobInputCodec.decode(encoded);
+    expect(decoded.request).toEqual(input.request);
+    expect([...decoded.bytes]).toEqual([0, 255, 10, 13]);
+    expect(
+      jobInputCodec.decode(jobInputCodec.encode({ ...input, bytes: new Uint8Array(0) })).bytes.length,
+    ).toBe(0);
+  });
+
+  it('a failure reason carries the error code, and a reason BullMQ wrote itself reads as INTERNAL', () => {
+    expect(parseFailure(failureReason(new ApiError('CORRUPT_IMAGE', 'truncated'), 7), 0)).toEqual({
+      code: 'CORRUPT_IMAGE',
+      message: 'truncated',
+      at: 7,
+    });
+    expect(parseFailure(failureReason(new TypeError('boom'), 7), 0)).toMatchObject({
+      code: 'INTERNAL',
+      message: 'boom',
+    });
+    expect(parseFailure('job stalled more than allowable limit', 3)).toEqual({
+      code: 'INTERNAL',
+      message: 'job stalled more than allowable limit',
+      at: 3,
+    });
+    expect(parseFailure('{"code":"NOT_A_CODE","message":"x"}', 3).code).toBe('INTERNAL');
+  });
+});
 
 describe.skipIf(binary === null)('Redis backends', () => {
   beforeAll(async () => {

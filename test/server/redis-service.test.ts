@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectSafeSvg, fileForm, form, makeApp, shapesPng, waitFor } from './helpers.js';
+import { expectSafeSvg, fileForm, form, makeApp, noisePng, shapesPng, waitFor } from './helpers.js';
 import { findRedisServer, startRedis, type TestRedis } from './redis-server.js';
 
 const binary = findRedisServer();
@@ -84,6 +84,22 @@ describe.skipIf(binary === null)('the service on Redis', () => {
     expect((await two.inject('/tasks/no-such-task')).statusCode).toBe(404);
   });
 
+  it('a cancel sent to one replica stops the worker thread of the replica running the job', async () => {
+    const slow = await noisePng(1000, 1000, 11);
+    const accepted = await post(one, '/convert/background?color_mode=color&use_cache=false', fileForm(slow));
+    const { task_id } = accepted.json() as { task_id: string };
+    const busy = async () => {
+      const health = await Promise.all([one, two].map((app) => app.inject('/health')));
+      return health.reduce((n, h) => n + (h.json() as { workers: { busy: number } }).workers.busy, 0);
+    };
+    await expect.poll(busy, { timeout: 10_000 }).toBe(1);
+    const cancelled = await two.inject({ method: 'DELETE', url: `/tasks/${task_id}` });
+    expect(cancelled.json()).toMatchObject({ task_id, status: 'cancelled' });
+    await expect.poll(busy, { timeout: 3000 }).toBe(0);
+    expect((await one.inject(`/tasks/${task_id}`)).json()).toMatchObject({ status: 'cancelled' });
+    expect((await one.inject(`/tasks/${task_id}/result`)).statusCode).toBe(410);
+  });
+
   it('chunks sent to different replicas assemble into one upload, converted by either', async () => {
     const parts: Buffer[] = [];
     for (let i = 0; i < image.length; i += 1024) parts.push(image.subarray(i, i + 1024));
@@ -107,10 +123,13 @@ describe.skipIf(binary === null)('the service on Redis', () => {
   });
 
   it('is ready while Redis answers, and not ready (503, naming the checks) when it does not', async () => {
-    expect((await one.inject('/ready')).json()).toMatchObject({
-      status: 'ready',
-      checks: { cache: true, jobs: true },
-    });
+    // Polled: a worker thread stopped by the cancel above is being replaced, and readiness waits for it.
+    await expect
+      .poll(async () => (await one.inject('/ready')).json(), { timeout: 10_000 })
+      .toMatchObject({
+        status: 'ready',
+        checks: { cache: true, jobs: true },
+      });
     const away = await makeApp({ ...env, REDIS_PORT: '1' });
     try {
       const ready = await away.inject('/ready');

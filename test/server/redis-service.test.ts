@@ -136,6 +136,9 @@ describe.skipIf(binary === null)('the service on Redis', () => {
       expect(ready.statusCode).toBe(503);
       expect(ready.json()).toMatchObject({ status: 'not_ready', checks: { cache: false, jobs: false } });
       expect((await away.inject('/health')).statusCode).toBe(200);
+      const refused = await post(away, '/convert/background', fileForm(image));
+      expect(refused.statusCode).toBe(503);
+      expect(refused.headers['retry-after']).toBe('5');
     } finally {
       await away.close();
     }

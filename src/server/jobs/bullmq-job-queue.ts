@@ -26,7 +26,13 @@ import { DelayedError, Queue, QueueEvents, UnrecoverableError, WaitingError, Wor
 import type { Redis } from 'ioredis';
 import type { Clock } from '../cache/types.js';
 import { ApiError } from '../errors.js';
-import { closeRedis, createRedis, pingRedis, type RedisSettings } from '../redis-connection.js';
+import {
+  closeRedis,
+  createRedis,
+  pingRedis,
+  type RedisPurpose,
+  type RedisSettings,
+} from '../redis-connection.js';
 import { failureReason, isProgress, readJob, type ReadRecord, type StoredCancel } from './bullmq-records.js';
 import type { StoredData, StoredProgress, StoredResult } from './bullmq-records.js';
 import { taskFailedStatus } from './memory-job-queue.js';
@@ -69,6 +75,7 @@ const CANCEL = 'cancelled';
 const HAND_BACK = 'handed back';
 /** A job refused for want of a free thread is tried again this much later. */
 const BUSY_RETRY_MS = 1000;
+const READY_MS = 5000;
 
 /** Waits for `p` (at most `ms`), ignoring its failure. */
 async function settled(p: Promise<unknown> | undefined, ms = Infinity): Promise<void> {
@@ -115,10 +122,13 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
     this.#inputTtlMs = (opts.inputTtlSeconds ?? 86_400) * 1000;
     const onError = opts.onError ?? (() => {});
     this.#onError = onError;
-    const connect = (role: string) => createRedis(opts.redis, 'queue', `${name}:${role}`, onError);
-    this.#client = connect('commands');
+    // Commands fail fast while Redis is away (a request answers instead of hanging); the blocking
+    // connections of QueueEvents and the Worker, and the cancel subscription, wait for it to come back.
+    const connect = (role: string, purpose: RedisPurpose = 'queue') =>
+      createRedis(opts.redis, purpose, `${name}:${role}`, onError);
+    this.#client = connect('commands', 'commands');
     this.#subscriber = connect('cancel');
-    const queueConnection = connect('queue');
+    const queueConnection = connect('queue', 'commands');
     const eventsConnection = connect('events');
     this.#connections = [this.#client, this.#subscriber, queueConnection, eventsConnection];
     this.#dedupe = new DedupeKeys(this.#client, this.#ns, this.#inputTtlMs);
@@ -158,6 +168,27 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
     this.#ready.catch(onError);
     this.#timer = setInterval(() => void this.#refreshCounts().catch(onError), 2000);
     this.#timer.unref();
+  }
+
+  /** Waits (5 s at most) until events are heard and the worker runs, so no event of a new job is missed. */
+  async #whenReady(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const away = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new ApiError('BUSY', 'The job queue (Redis) is not answering; retry later', {
+              'Retry-After': '5',
+            }),
+          ),
+        READY_MS,
+      );
+    });
+    try {
+      await Promise.race([this.#ready, away]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   #key(kind: 'input' | 'known' | 'cancelled', id: string): string {
@@ -226,7 +257,7 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
 
   async submit(key: string, input: I): Promise<SubmitResult> {
     if (this.#closed) throw new ApiError('BUSY', 'The server is shutting down', { 'Retry-After': '5' });
-    await this.#ready;
+    await this.#whenReady();
     const id = randomUUID();
     const joined = await this.#dedupe.claim(key, id, (holder) =>
       this.#load(holder).then(

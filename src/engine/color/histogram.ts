@@ -78,12 +78,25 @@ function differ3(a: number, c: number, b: number): boolean {
   return a !== c && b !== c && a !== b;
 }
 
+/**
+ * Per-bin accumulators, allocated once and cleared after each use (only the
+ * bins touched), so a small picture does not pay for zeroing and sweeping a
+ * megabyte of bins. buildHistogram runs to completion without yielding, so
+ * no two calls share them at once.
+ */
+const scratch = {
+  count: new Int32Array(BINS),
+  blend: new Int32Array(BINS),
+  sum: new Float64Array(BINS * 3),
+  /** The bins counted so far, in the order first seen. */
+  touched: new Int32Array(BINS),
+};
+
 export function buildHistogram(raster: Raster): ColorHistogram {
   const { width: w, height: h, data: d } = raster;
   const v = pixelWords(d);
-  const count = new Int32Array(BINS);
-  const blend = new Int32Array(BINS);
-  const sum = new Float64Array(BINS * 3);
+  const { count, blend, sum, touched } = scratch;
+  let size = 0;
   let total = 0;
   for (let y = 0; y < h; y++) {
     const row = y * w;
@@ -99,6 +112,7 @@ export function buildHistogram(raster: Raster): ColorHistogram {
       if (d[p0 + 3] >= ALPHA_OPAQUE) {
         const n = end - x;
         const k = binOf(d, p0);
+        if (count[k] === 0) touched[size++] = k;
         count[k] += n;
         sum[k * 3] += n * d[p0];
         sum[k * 3 + 1] += n * d[p0 + 1];
@@ -122,8 +136,8 @@ export function buildHistogram(raster: Raster): ColorHistogram {
       x = end;
     }
   }
-  let size = 0;
-  for (let k = 0; k < BINS; k++) if (count[k] > 0) size++;
+  // Bins in increasing order, as a scan of all of them would list them.
+  const bins = touched.subarray(0, size).sort();
   const out = {
     size,
     count: new Float64Array(size),
@@ -132,10 +146,9 @@ export function buildHistogram(raster: Raster): ColorHistogram {
     lab: new Float64Array(size * 3),
     total,
   };
-  let i = 0;
-  for (let k = 0; k < BINS; k++) {
+  for (let i = 0; i < size; i++) {
+    const k = bins[i];
     const c = count[k];
-    if (c === 0) continue;
     out.count[i] = c;
     out.blend[i] = blend[k];
     const r = sum[k * 3] / c;
@@ -145,7 +158,9 @@ export function buildHistogram(raster: Raster): ColorHistogram {
     out.rgb[i * 3 + 1] = g;
     out.rgb[i * 3 + 2] = b;
     srgbToOklab(Math.round(r), Math.round(g), Math.round(b), out.lab, i * 3);
-    i++;
+    count[k] = 0;
+    blend[k] = 0;
+    sum[k * 3] = sum[k * 3 + 1] = sum[k * 3 + 2] = 0;
   }
   return out;
 }

@@ -136,12 +136,15 @@ function sample(raw: Uint8Array, r: number, x: number, depth: number): number {
 /** Unfiltered rows to RGBA, with tRNS transparency for grey, RGB and palette images; null on a bad palette index. */
 function toRgba(img: PngImage, raw: Uint8Array, rowBytes: number): Uint8ClampedArray | null {
   const { width: w, height: h, depth, colorType, palette, trns } = img;
-  const out = new Uint8ClampedArray(w * h * 4);
   const stride = rowBytes + 1;
   if (colorType === 6) {
-    for (let y = 0; y < h; y++) out.set(raw.subarray(y * stride + 1, y * stride + 1 + rowBytes), y * w * 4);
-    return out;
+    // Already RGBA: drop the filter bytes by moving the rows down in place.
+    for (let y = 0; y < h; y++) raw.copyWithin(y * rowBytes, y * stride + 1, (y + 1) * stride);
+    const data = new Uint8ClampedArray(raw.buffer, raw.byteOffset, w * h * 4);
+    // Word-aligned pixels let the tracer compare whole pixels at once.
+    return raw.byteOffset % 4 === 0 ? data : data.slice();
   }
+  const out = new Uint8ClampedArray(w * h * 4);
   const maxSample = (1 << depth) - 1;
   const scale = 255 / maxSample;
   // tRNS for grey and RGB: the (16-bit) sample values painted transparent.

@@ -125,7 +125,7 @@ export function App() {
               ? 'The service is not reachable.'
               : `${info.name} ${info.version}${info.engine_version ? ` · engine ${info.engine_version}` : ''}`}
         {' · '}
-        <a href="./docs" target="_blank" rel="noreferrer">
+        <a href="./api/docs" target="_blank" rel="noreferrer">
           API documentation
         </a>
       </footer>

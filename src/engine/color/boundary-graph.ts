@@ -33,6 +33,97 @@ export const DX = [1, 0, -1, 0];
 export const DY = [0, 1, 0, -1];
 
 /**
+ * The walker's state. Its helpers are methods rather than closures made per
+ * call, so the JIT's optimised code (which inlines them) stays valid from
+ * one image to the next.
+ */
+class ChainWalker {
+  readonly s: number;
+  readonly stride: number;
+  /** Boundary edge leaving the vertex with base b in direction d: the pixels on either side are at b + EA[d] and b + EB[d]. */
+  private readonly EA: Int32Array;
+  private readonly EB: Int32Array;
+  /** Left and right pixel of a step in direction d from the vertex with base b. */
+  private readonly LEFT: Int32Array;
+  private readonly RIGHT: Int32Array;
+  /** Change of base per step in direction d. */
+  private readonly DB: Int32Array;
+  /** Bit 0: the edge east of vertex (x, y) was walked; bit 1: the edge south of it. */
+  readonly visited: Uint8Array;
+  readonly start = new Int32List();
+  readonly end = new Int32List();
+  readonly offset = new Int32List();
+  readonly left = new Int32List();
+  readonly right = new Int32List();
+  readonly closed = new Uint8List();
+  readonly dirs: Uint8List;
+
+  constructor(
+    readonly P: Int32Array,
+    w: number,
+    h: number,
+  ) {
+    const s = (this.s = w + 2);
+    this.stride = w + 1;
+    this.EA = Int32Array.of(1, s, 0, 0);
+    this.EB = Int32Array.of(s + 1, s + 1, s, 1);
+    this.LEFT = Int32Array.of(1, s + 1, s, 0);
+    this.RIGHT = Int32Array.of(s + 1, s, 0, 1);
+    this.DB = Int32Array.of(1, s, -1, -s);
+    this.visited = new Uint8Array(this.stride * (h + 1));
+    this.dirs = new Uint8List(4 * (w + h));
+  }
+
+  hasEdge(b: number, d: number): boolean {
+    return this.P[b + this.EA[d]] !== this.P[b + this.EB[d]];
+  }
+
+  /** Boundary edges meeting at the vertex with base b. */
+  degree(b: number): number {
+    const { P, s } = this;
+    const nw = P[b];
+    const ne = P[b + 1];
+    const sw = P[b + s];
+    const se = P[b + s + 1];
+    return +(ne !== se) + +(sw !== se) + +(nw !== sw) + +(nw !== ne);
+  }
+
+  /** Index into `visited` of the edge leaving (x, y) in direction d. */
+  edgeVertex(x: number, y: number, d: number): number {
+    const stride = this.stride;
+    return d === 2 ? y * stride + x - 1 : d === 3 ? (y - 1) * stride + x : y * stride + x;
+  }
+
+  /** Walks one chain from (x0, y0) in direction d0 to the next junction (or, for a loop, back to its start). */
+  walk(x0: number, y0: number, d0: number, loop: boolean): void {
+    const { P, s, stride, visited, dirs, DB } = this;
+    const b0 = y0 * s + x0;
+    this.offset.push(dirs.length);
+    this.start.push(y0 * stride + x0);
+    this.left.push(P[b0 + this.LEFT[d0]]);
+    this.right.push(P[b0 + this.RIGHT[d0]]);
+    let x = x0;
+    let y = y0;
+    let b = b0;
+    let d = d0;
+    for (;;) {
+      visited[this.edgeVertex(x, y, d)] |= d & 1 ? 2 : 1;
+      dirs.push(d);
+      x += DX[d];
+      y += DY[d];
+      b += DB[d];
+      if (b === b0 || (!loop && this.degree(b) >= 3)) break;
+      const back = (d + 2) & 3;
+      let next = 0;
+      while (next === back || !this.hasEdge(b, next)) next++;
+      d = next;
+    }
+    this.end.push(y * stride + x);
+    this.closed.push(loop ? 1 : 0);
+  }
+}
+
+/**
  * Extracts the chains of `labels` (the framed layout of `Regions.labels`:
  * pixel (x, y) at `(y + 1) * (width + 2) + x + 1`, a frame of -2 around).
  * The four pixels around lattice vertex (x, y) are then at b, b + 1,
@@ -41,64 +132,9 @@ export const DY = [0, 1, 0, -1];
 export function extractChains(labels: Int32Array, width: number, height: number): Chains {
   const w = width;
   const h = height;
-  const s = w + 2;
-  const stride = w + 1;
+  const walker = new ChainWalker(labels, w, h);
+  const { s, stride, visited } = walker;
   const P = labels;
-  // Boundary edge leaving vertex (x, y) in direction d (`b` is y * s + x):
-  // the two pixels on either side of it are at b + EA[d] and b + EB[d].
-  const EA = Int32Array.of(1, s, 0, 0);
-  const EB = Int32Array.of(s + 1, s + 1, s, 1);
-  const hasEdge = (b: number, d: number): boolean => P[b + EA[d]] !== P[b + EB[d]];
-  const degree = (b: number): number => {
-    const nw = P[b];
-    const ne = P[b + 1];
-    const sw = P[b + s];
-    const se = P[b + s + 1];
-    return +(ne !== se) + +(sw !== se) + +(nw !== sw) + +(nw !== ne);
-  };
-  // Bit 0: the edge east of vertex (x, y); bit 1: the edge south of it.
-  const visited = new Uint8Array(stride * (h + 1));
-  const edgeVertex = (x: number, y: number, d: number): number =>
-    d === 2 ? y * stride + x - 1 : d === 3 ? (y - 1) * stride + x : y * stride + x;
-
-  const start = new Int32List();
-  const end = new Int32List();
-  const offset = new Int32List();
-  const left = new Int32List();
-  const right = new Int32List();
-  const closed = new Uint8List();
-  const dirs = new Uint8List(4 * (w + h));
-  // Left and right pixel of a step in direction d from the vertex with base b.
-  const LEFT = [1, s + 1, s, 0];
-  const RIGHT = [s + 1, s, 0, 1];
-  const DB = [1, s, -1, -s];
-
-  const walk = (x0: number, y0: number, d0: number, loop: boolean): void => {
-    const b0 = y0 * s + x0;
-    offset.push(dirs.length);
-    start.push(y0 * stride + x0);
-    left.push(P[b0 + LEFT[d0]]);
-    right.push(P[b0 + RIGHT[d0]]);
-    let x = x0;
-    let y = y0;
-    let b = b0;
-    let d = d0;
-    for (;;) {
-      visited[edgeVertex(x, y, d)] |= d & 1 ? 2 : 1;
-      dirs.push(d);
-      x += DX[d];
-      y += DY[d];
-      b += DB[d];
-      if (b === b0 || (!loop && degree(b) >= 3)) break;
-      const back = (d + 2) & 3;
-      let next = 0;
-      while (next === back || !hasEdge(b, next)) next++;
-      d = next;
-    }
-    end.push(y * stride + x);
-    closed.push(loop ? 1 : 0);
-  };
-
   // Vertices (x, y) with a boundary edge to the east, in scan order: where closed chains may start.
   const east = new Int32List(4 * (w + h));
   for (let y = 0; y <= h; y++) {
@@ -116,27 +152,29 @@ export function extractChains(labels: Int32Array, width: number, height: number)
       const flat = nw === ne && sw === se;
       nw = ne;
       sw = se;
-      if (flat || degree(b) < 3) continue;
+      if (flat || walker.degree(b) < 3) continue;
       for (let d = 0; d < 4; d++) {
-        if (hasEdge(b, d) && !(visited[edgeVertex(x, y, d)] & (d & 1 ? 2 : 1))) walk(x, y, d, false);
+        if (walker.hasEdge(b, d) && !(visited[walker.edgeVertex(x, y, d)] & (d & 1 ? 2 : 1))) {
+          walker.walk(x, y, d, false);
+        }
       }
     }
   }
   for (let k = 0; k < east.length; k += 2) {
     const x = east.data[k];
     const y = east.data[k + 1];
-    if (!(visited[y * stride + x] & 1)) walk(x, y, 0, true);
+    if (!(visited[y * stride + x] & 1)) walker.walk(x, y, 0, true);
   }
-  offset.push(dirs.length);
+  walker.offset.push(walker.dirs.length);
   return {
-    count: start.length,
+    count: walker.start.length,
     stride,
-    start: start.toArray(),
-    end: end.toArray(),
-    offset: offset.toArray(),
-    dirs: dirs.toArray(),
-    left: left.toArray(),
-    right: right.toArray(),
-    closed: closed.toArray(),
+    start: walker.start.toArray(),
+    end: walker.end.toArray(),
+    offset: walker.offset.toArray(),
+    dirs: walker.dirs.toArray(),
+    left: walker.left.toArray(),
+    right: walker.right.toArray(),
+    closed: walker.closed.toArray(),
   };
 }

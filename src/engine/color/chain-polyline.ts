@@ -36,6 +36,11 @@ export class PointBuffer {
   }
 }
 
+/** Step t of an n-step chain whose steps start at `from`, counted from step `rot`. */
+function dirAt(dirs: Uint8Array, from: number, rot: number, n: number, t: number): number {
+  return dirs[from + ((rot + t) % n)];
+}
+
 /**
  * Writes the polyline of chain `c` as x, y pairs into `out` (cleared first)
  * and returns the number of points. Walks the chain's steps run by run,
@@ -58,19 +63,18 @@ export function chainPolyline(chains: Chains, c: number, out: PointBuffer): numb
     x -= (n - rot) * DX[d];
     y -= (n - rot) * DY[d];
   }
-  const dirAt = (t: number): number => dirs[from + ((rot + t) % n)];
   const tiny = isTiny(closed, n);
   // Length of the last run, the one before the first for a closed chain.
   let prevLen = 0;
   if (closed) {
-    const d = dirAt(n - 1);
-    while (prevLen < n && dirAt(n - 1 - prevLen) === d) prevLen++;
+    const d = dirAt(dirs, from, rot, n, n - 1);
+    while (prevLen < n && dirAt(dirs, from, rot, n, n - 1 - prevLen) === d) prevLen++;
   } else out.push(x, y);
   let first = true;
   for (let t = 0; t < n;) {
-    const d = dirAt(t);
+    const d = dirAt(dirs, from, rot, n, t);
     let len = 1;
-    while (t + len < n && dirAt(t + len) === d) len++;
+    while (t + len < n && dirAt(dirs, from, rot, n, t + len) === d) len++;
     if ((!first || closed) && ((len >= 2 && prevLen >= 2) || tiny)) out.push(x, y);
     if (!tiny) {
       out.push(x + DX[d] * 0.5, y + DY[d] * 0.5);

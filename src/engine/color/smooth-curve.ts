@@ -26,6 +26,90 @@ export interface SegmentSink {
 }
 
 /**
+ * Writes segments in output units, skipping those that do not move. A class
+ * rather than closures made per chain: its methods are compiled once.
+ */
+class SegmentWriter {
+  cx = 0;
+  cy = 0;
+
+  constructor(
+    private readonly sink: SegmentSink,
+    private readonly scale: number,
+  ) {}
+
+  q(t: number): number {
+    return Math.round(t * this.scale);
+  }
+
+  moveTo(x: number, y: number): void {
+    this.cx = this.q(x);
+    this.cy = this.q(y);
+  }
+
+  lineTo(x: number, y: number): void {
+    const ix = this.q(x);
+    const iy = this.q(y);
+    if (ix === this.cx && iy === this.cy) return;
+    this.emit(SEG_LINE, 0, 0, ix, iy);
+  }
+
+  quadTo(kx: number, ky: number, x: number, y: number): void {
+    const ik = this.q(kx);
+    const jk = this.q(ky);
+    const ix = this.q(x);
+    const iy = this.q(y);
+    if (ix === this.cx && iy === this.cy) return;
+    if ((ik === this.cx && jk === this.cy) || (ik === ix && jk === iy)) {
+      this.lineTo(x, y);
+      return;
+    }
+    this.emit(SEG_QUAD, ik, jk, ix, iy);
+  }
+
+  private emit(type: number, kx: number, ky: number, x: number, y: number): void {
+    const { types, coords } = this.sink;
+    types.push(type);
+    coords.push(kx);
+    coords.push(ky);
+    coords.push(x);
+    coords.push(y);
+    this.cx = x;
+    this.cy = y;
+  }
+}
+
+/**
+ * The polygon's vertices counted from vertex `first`, wrapping around; and
+ * the entry and exit points of the curve around smooth vertex i, into `out`.
+ */
+class Rotated {
+  constructor(
+    private readonly v: Float64Array,
+    private readonly first: number,
+    private readonly n: number,
+  ) {}
+
+  X(i: number): number {
+    return this.v[((this.first + i) % this.n) * 2];
+  }
+
+  Y(i: number): number {
+    return this.v[((this.first + i) % this.n) * 2 + 1];
+  }
+
+  around(i: number, side: -1 | 1, out: Float64Array): void {
+    const j = i + side;
+    const dx = this.X(j) - this.X(i);
+    const dy = this.Y(j) - this.Y(i);
+    const len = Math.hypot(dx, dy);
+    const s = Math.min(len / 2, REACH) / (len || 1);
+    out[0] = this.X(i) + dx * s;
+    out[1] = this.Y(i) + dy * s;
+  }
+}
+
+/**
  * Emits the segments of the polygon `v` (x, y pairs; for a closed polygon
  * without a repeated start) into `sink`, and returns the start point [x, y]
  * in output units. An open polygon runs from its first to its last point.
@@ -62,69 +146,32 @@ export function smoothPolygon(
     first = isCorner.indexOf(1);
     if (first < 0) first = 0;
   }
-  const X = (i: number): number => v[((first + i) % n) * 2];
-  const Y = (i: number): number => v[((first + i) % n) * 2 + 1];
-  const q = (t: number): number => Math.round(t * scale);
-
-  let cx = 0;
-  let cy = 0;
-  const lineTo = (x: number, y: number): void => {
-    const ix = q(x);
-    const iy = q(y);
-    if (ix === cx && iy === cy) return;
-    sink.types.push(SEG_LINE);
-    sink.coords.push(0);
-    sink.coords.push(0);
-    sink.coords.push(ix);
-    sink.coords.push(iy);
-    cx = ix;
-    cy = iy;
-  };
-  const quadTo = (kx: number, ky: number, x: number, y: number): void => {
-    const ik = q(kx);
-    const jk = q(ky);
-    const ix = q(x);
-    const iy = q(y);
-    if (ix === cx && iy === cy) return;
-    if ((ik === cx && jk === cy) || (ik === ix && jk === iy)) {
-      lineTo(x, y);
-      return;
-    }
-    sink.types.push(SEG_QUAD);
-    sink.coords.push(ik);
-    sink.coords.push(jk);
-    sink.coords.push(ix);
-    sink.coords.push(iy);
-    cx = ix;
-    cy = iy;
-  };
-  // Entry and exit points of the curve around smooth vertex i (relative to `first`).
-  const around = (i: number, side: -1 | 1): [number, number] => {
-    const j = i + side;
-    const dx = X(j) - X(i);
-    const dy = Y(j) - Y(i);
-    const len = Math.hypot(dx, dy);
-    const s = Math.min(len / 2, REACH) / (len || 1);
-    return [X(i) + dx * s, Y(i) + dy * s];
-  };
+  const p = new Rotated(v, first, n);
+  const out = new SegmentWriter(sink, scale);
+  const a = new Float64Array(2);
+  const start = new Float64Array(2);
   const smoothFirst = closed && !isCorner[first];
-  let start: [number, number];
-  if (smoothFirst) start = around(0, 1);
-  else start = [X(0), Y(0)];
-  cx = q(start[0]);
-  cy = q(start[1]);
-  const startQ: [number, number] = [cx, cy];
+  if (smoothFirst) p.around(0, 1, start);
+  else {
+    start[0] = p.X(0);
+    start[1] = p.Y(0);
+  }
+  out.moveTo(start[0], start[1]);
+  const startQ: [number, number] = [out.cx, out.cy];
   for (let i = 1; i <= count; i++) {
     const idx = (first + i) % n;
     const last = i === count;
     if (isCorner[idx] || (!closed && last)) {
-      lineTo(X(i), Y(i));
+      out.lineTo(p.X(i), p.Y(i));
       continue;
     }
-    const [ax, ay] = around(i, -1);
-    const [bx, by] = last ? start : around(i, 1);
-    lineTo(ax, ay);
-    quadTo(X(i), Y(i), bx, by);
+    p.around(i, -1, a);
+    out.lineTo(a[0], a[1]);
+    if (last) out.quadTo(p.X(i), p.Y(i), start[0], start[1]);
+    else {
+      p.around(i, 1, a);
+      out.quadTo(p.X(i), p.Y(i), a[0], a[1]);
+    }
   }
   return startQ;
 }

@@ -28,13 +28,25 @@ const DIRECT_TABLE_PIXELS = 1 << 21;
  * doubling when half full: most pictures have far fewer distinct colours
  * than pixels, so it starts small.
  */
+/** Nearest palette entry of a packed sRGB colour. */
+class NearestEntry {
+  private readonly lab = new Float64Array(3);
+
+  constructor(private readonly palette: Palette) {}
+
+  of(key: number): number {
+    srgbToOklab(key >>> 16, (key >>> 8) & 255, key & 255, this.lab, 0);
+    return nearest(this.lab, 0, this.palette.lab, this.palette.size);
+  }
+}
+
 class ColorCache {
   private bits = 10;
   private keys = new Int32Array(1 << 10).fill(-1);
   private vals = new Uint16Array(1 << 10);
   private used = 0;
 
-  constructor(private readonly lookUp: (key: number) => number) {}
+  constructor(private readonly entry: NearestEntry) {}
 
   get(key: number): number {
     const keys = this.keys;
@@ -47,7 +59,7 @@ class ColorCache {
       if (k === -1) break;
       slot = (slot + 1) & mask;
     }
-    const v = this.lookUp(key);
+    const v = this.entry.of(key);
     keys[slot] = key;
     this.vals[slot] = v;
     if (++this.used * 2 > keys.length) this.grow();
@@ -78,14 +90,10 @@ export function indexPixels(raster: Raster, palette: Palette): IndexMap {
   const n = w * h;
   const out = new Uint16Array(n);
   if (palette.size === 0) return out.fill(TRANSPARENT);
-  const lab = new Float64Array(3);
-  const lookUp = (key: number): number => {
-    srgbToOklab(key >>> 16, (key >>> 8) & 255, key & 255, lab, 0);
-    return nearest(lab, 0, palette.lab, palette.size);
-  };
+  const entry = new NearestEntry(palette);
   const v = pixelWords(d);
   const direct = n > DIRECT_TABLE_PIXELS ? new Uint16Array(1 << 24) : null;
-  const cache = direct ? null : new ColorCache(lookUp);
+  const cache = direct ? null : new ColorCache(entry);
   // Runs of equal pixels (alpha included) get one answer; a run that
   // starts under an equal pixel takes that one's.
   let i = 0;
@@ -101,7 +109,7 @@ export function indexPixels(raster: Raster, palette: Palette): IndexMap {
       const key = (d[p] << 16) | (d[p + 1] << 8) | d[p + 2];
       if (direct) {
         let e = direct[key];
-        if (e === 0) direct[key] = e = lookUp(key) + 1;
+        if (e === 0) direct[key] = e = entry.of(key) + 1;
         k = e - 1;
       } else {
         k = cache!.get(key);

@@ -1,6 +1,7 @@
 /**
  * What speckle merging needs to know about the small regions (area below
- * `speckle`), gathered in one pass over the label image:
+ * `speckle`), gathered from the pixels of their bounding boxes (or, when
+ * those cover much of the picture, in one pass over the label image):
  *
  * - their neighbours, as compressed rows (`from`, `list`; other regions get
  *   empty rows; a neighbour may repeat, which is harmless);
@@ -24,34 +25,56 @@ export function findRoot(parent: Int32Array, a: number): number {
   return a;
 }
 
+/** Collects contacts and diagonal groups; methods rather than per-call closures, so the JIT compiles them once. */
+class ContactCollector {
+  readonly pairs = new Int32List(1024);
+  readonly group: Int32Array;
+  private readonly last: Int32Array;
+
+  constructor(
+    private readonly area: Int32Array,
+    private readonly color: Int32Array,
+    private readonly speckle: number,
+  ) {
+    const count = area.length;
+    this.last = new Int32Array(count).fill(-1);
+    this.group = new Int32Array(count);
+    for (let r = 0; r < count; r++) this.group[r] = r;
+  }
+
+  /** Region b touches region a (recorded when a is small; b may be anything painted). */
+  note(a: number, b: number): void {
+    if (this.area[a] >= this.speckle || this.last[a] === b) return;
+    this.last[a] = b;
+    this.pairs.push(a);
+    this.pairs.push(b);
+  }
+
+  /** Region l is next to region r, unless it is r itself or unpainted. */
+  touch(r: number, l: number): void {
+    if (l >= 0 && l !== r) this.note(r, l);
+  }
+
+  /** Regions a and b meet at a pixel corner: join them when both are small and of one colour. */
+  joinDiagonal(a: number, b: number): void {
+    const { area, color, speckle, group } = this;
+    if (a < 0 || b < 0 || a === b || area[a] >= speckle || area[b] >= speckle || color[a] !== color[b])
+      return;
+    const ra = findRoot(group, a);
+    const rb = findRoot(group, b);
+    if (ra !== rb) group[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+}
+
 export function smallRegionGraph(
   regions: Regions,
   width: number,
   height: number,
   speckle: number,
 ): SmallRegionGraph {
-  const { count, labels, area, color } = regions;
+  const { count, labels, area } = regions;
   const s = width + 2;
-  const pairs = new Int32List(1024);
-  const last = new Int32Array(count).fill(-1);
-  const group = new Int32Array(count);
-  for (let r = 0; r < count; r++) group[r] = r;
-  const note = (a: number, b: number): void => {
-    if (area[a] >= speckle || last[a] === b) return;
-    last[a] = b;
-    pairs.push(a);
-    pairs.push(b);
-  };
-  const joinDiagonal = (a: number, b: number): void => {
-    if (a < 0 || b < 0 || a === b || area[a] >= speckle || area[b] >= speckle || color[a] !== color[b])
-      return;
-    const ra = findRoot(group, a);
-    const rb = findRoot(group, b);
-    if (ra !== rb) group[Math.max(ra, rb)] = Math.min(ra, rb);
-  };
-  const touch = (r: number, l: number): void => {
-    if (l >= 0 && l !== r) note(r, l);
-  };
+  const k = new ContactCollector(area, regions.color, speckle);
   // Small regions have small boxes: visiting the pixels of each box (and
   // each pixel's eight neighbours) finds the same contacts as a pass over the
   // whole image, for a fraction of the pixels, unless the boxes are many or
@@ -67,14 +90,14 @@ export function smallRegionGraph(
       for (let y = regions.minY[r]; y <= regions.maxY[r]; y++) {
         for (let x = regions.minX[r], j = (y + 1) * s + x + 1; x <= regions.maxX[r]; x++, j++) {
           if (labels[j] !== r) continue;
-          touch(r, labels[j - 1]);
-          touch(r, labels[j + 1]);
-          touch(r, labels[j - s]);
-          touch(r, labels[j + s]);
-          joinDiagonal(r, labels[j - s - 1]);
-          joinDiagonal(r, labels[j - s + 1]);
-          joinDiagonal(r, labels[j + s - 1]);
-          joinDiagonal(r, labels[j + s + 1]);
+          k.touch(r, labels[j - 1]);
+          k.touch(r, labels[j + 1]);
+          k.touch(r, labels[j - s]);
+          k.touch(r, labels[j + s]);
+          k.joinDiagonal(r, labels[j - s - 1]);
+          k.joinDiagonal(r, labels[j - s + 1]);
+          k.joinDiagonal(r, labels[j + s - 1]);
+          k.joinDiagonal(r, labels[j + s + 1]);
         }
       }
     }
@@ -88,27 +111,28 @@ export function smallRegionGraph(
         if (right === l && down === l && labels[j + s + 1] === l) continue;
         if (l >= 0) {
           if (right >= 0 && right !== l) {
-            note(l, right);
-            note(right, l);
+            k.note(l, right);
+            k.note(right, l);
           }
           if (down >= 0 && down !== l) {
-            note(l, down);
-            note(down, l);
+            k.note(l, down);
+            k.note(down, l);
           }
         }
-        joinDiagonal(l, labels[j + s + 1]);
-        joinDiagonal(right, down);
+        k.joinDiagonal(l, labels[j + s + 1]);
+        k.joinDiagonal(right, down);
       }
     }
   }
+  const { pairs, group } = k;
   const from = new Int32Array(count + 1);
   const p = pairs.data;
   const n = pairs.length;
-  for (let k = 0; k < n; k += 2) from[p[k] + 1]++;
+  for (let q = 0; q < n; q += 2) from[p[q] + 1]++;
   for (let r = 0; r < count; r++) from[r + 1] += from[r];
   const cursor = from.slice(0, count);
   const list = new Int32Array(n >> 1);
-  for (let k = 0; k < n; k += 2) list[cursor[p[k]]++] = p[k + 1];
+  for (let q = 0; q < n; q += 2) list[cursor[p[q]]++] = p[q + 1];
   for (let r = 0; r < count; r++) group[r] = findRoot(group, r);
   return { from, list, group };
 }

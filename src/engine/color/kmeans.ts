@@ -69,12 +69,27 @@ export class Seeder {
   }
 }
 
-/** Index of the centre nearest to point `p`. */
+/**
+ * Index of the centre nearest to point `p`. The squared distance is summed
+ * one axis at a time and a centre is dropped as soon as the partial sum
+ * reaches the best so far (partial distance search): the sums only grow, in
+ * the same order as dist2 adds them, so the answer is exactly dist2's.
+ */
 export function nearest(lab: Float64Array, p: number, centres: Float64Array, k: number): number {
+  const l = lab[p * 3];
+  const a = lab[p * 3 + 1];
+  const b = lab[p * 3 + 2];
   let best = 0;
   let bestD = Infinity;
   for (let c = 0; c < k; c++) {
-    const d = dist2(lab, p, centres, c);
+    const dl = l - centres[c * 3];
+    let d = dl * dl;
+    if (d >= bestD) continue;
+    const da = a - centres[c * 3 + 1];
+    d += da * da;
+    if (d >= bestD) continue;
+    const db = b - centres[c * 3 + 2];
+    d += db * db;
     if (d < bestD) {
       bestD = d;
       best = c;

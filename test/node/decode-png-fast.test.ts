@@ -131,6 +131,22 @@ describe('in-thread PNG decoding matches sharp', () => {
     await expectSameAsSharp(bytes);
   });
 
+  it('ignores chunks that do not change the pixels (text, sBIT, physical size)', async () => {
+    const bytes = buildPng({
+      width: W,
+      height: H,
+      depth: 8,
+      colorType: 6,
+      rows: rowsOf(W, H, 4, 11),
+      before: [
+        chunk('sBIT', Uint8Array.of(5, 6, 5, 8)),
+        chunk('tEXt', Buffer.from('Comment\0made by a test', 'latin1')),
+        chunk('pHYs', Uint8Array.of(0, 0, 11, 19, 0, 0, 11, 19, 1)),
+      ],
+    });
+    await expectSameAsSharp(bytes);
+  });
+
   it('PNGs written by sharp: adaptive filters, and a quantised palette', async () => {
     const source = bytesFor(40 * 30 * 4, 3);
     const raw = () => sharp(source, { raw: { width: 40, height: 30, channels: 4 } });

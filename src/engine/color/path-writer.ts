@@ -9,6 +9,7 @@
  */
 import type { FittedChains } from './fit-chains.js';
 import type { Ring } from './layer-outline.js';
+import { Int32List } from './buffers.js';
 import { SEG_QUAD } from './smooth-curve.js';
 
 export interface PathData {
@@ -40,8 +41,15 @@ export function formatUnits(v: number, precision: number): string {
   return neg ? `-${body}` : body;
 }
 
+/**
+ * Path data as ASCII bytes in one growing buffer, turned into a string once:
+ * appending hundreds of thousands of short strings (a photograph's path data)
+ * would build a deep rope for the collector to trace and the final join to
+ * flatten.
+ */
 class PathBuilder {
-  private text = '';
+  private buf = new Uint8Array(4096);
+  private len = 0;
   private lastCmd = '';
   private lastNumHasDot = false;
   private afterCmd = false;
@@ -53,21 +61,37 @@ class PathBuilder {
       this.afterCmd = false;
       return;
     }
-    this.text += c;
+    this.append(c);
     this.lastCmd = c;
     this.afterCmd = true;
   }
 
   num(v: number): void {
     const s = formatUnits(v, this.precision);
-    if (!this.afterCmd && s[0] !== '-' && !(s[0] === '.' && this.lastNumHasDot)) this.text += ' ';
-    this.text += s;
+    if (!this.afterCmd && s[0] !== '-' && !(s[0] === '.' && this.lastNumHasDot)) this.append(' ');
+    this.append(s);
     this.lastNumHasDot = s.includes('.');
     this.afterCmd = false;
   }
 
+  private append(s: string): void {
+    if (this.len + s.length > this.buf.length) {
+      const grown = new Uint8Array(Math.max(this.buf.length * 2, this.len + s.length));
+      grown.set(this.buf.subarray(0, this.len));
+      this.buf = grown;
+    }
+    for (let i = 0; i < s.length; i++) this.buf[this.len++] = s.charCodeAt(i);
+  }
+
   toString(): string {
-    return this.text;
+    const parts: string[] = [];
+    // In slices, since a function call takes a limited number of arguments.
+    for (let o = 0; o < this.len; o += 8192) {
+      parts.push(
+        String.fromCharCode.apply(null, Array.from(this.buf.subarray(o, Math.min(o + 8192, this.len)))),
+      );
+    }
+    return parts.join('');
   }
 }
 
@@ -76,14 +100,14 @@ class PathBuilder {
  * (chains meeting at a junction on a straight edge) in place; returns the
  * number of segments left. Records are [type, cx, cy, ex, ey].
  */
-function mergeCollinearLines(seg: number[], sx: number, sy: number): number {
+function mergeCollinearLines(seg: Int32Array, length: number, sx: number, sy: number): number {
   let n = 0;
   let x0 = sx;
   let y0 = sy;
   // Start of the last kept segment, for the direction test.
   let lx = sx;
   let ly = sy;
-  for (let k = 0; k < seg.length / 5; k++) {
+  for (let k = 0; k < length / 5; k++) {
     const t = seg[k * 5];
     const ex = seg[k * 5 + 3];
     const ey = seg[k * 5 + 4];
@@ -117,9 +141,10 @@ export function writeRings(fit: FittedChains, rings: readonly Ring[], precision:
   let subpaths = 0;
   let px = 0;
   let py = 0;
+  // The ring's segments, oriented, as flat [type, cx, cy, ex, ey] records; one buffer for all rings.
+  const list = new Int32List(256);
   for (const ring of rings) {
-    // The ring's segments, oriented, as flat [type, cx, cy, ex, ey] records.
-    const seg: number[] = [];
+    list.length = 0;
     let sx = 0;
     let sy = 0;
     for (let r = 0; r < ring.chains.length; r++) {
@@ -128,19 +153,29 @@ export function writeRings(fit: FittedChains, rings: readonly Ring[], precision:
       const hi = from[c + 1];
       if (!ring.reversed[r]) {
         if (r === 0) [sx, sy] = [startX[c], startY[c]];
-        for (let k = lo; k < hi; k++)
-          seg.push(types[k], coords[k * 4], coords[k * 4 + 1], coords[k * 4 + 2], coords[k * 4 + 3]);
+        for (let k = lo; k < hi; k++) {
+          list.push(types[k]);
+          list.push(coords[k * 4]);
+          list.push(coords[k * 4 + 1]);
+          list.push(coords[k * 4 + 2]);
+          list.push(coords[k * 4 + 3]);
+        }
       } else {
         if (r === 0)
           [sx, sy] = hi > lo ? [coords[(hi - 1) * 4 + 2], coords[(hi - 1) * 4 + 3]] : [startX[c], startY[c]];
         for (let k = hi - 1; k >= lo; k--) {
           const ex = k > lo ? coords[(k - 1) * 4 + 2] : startX[c];
           const ey = k > lo ? coords[(k - 1) * 4 + 3] : startY[c];
-          seg.push(types[k], coords[k * 4], coords[k * 4 + 1], ex, ey);
+          list.push(types[k]);
+          list.push(coords[k * 4]);
+          list.push(coords[k * 4 + 1]);
+          list.push(ex);
+          list.push(ey);
         }
       }
     }
-    const count = mergeCollinearLines(seg, sx, sy);
+    const seg = list.data;
+    const count = mergeCollinearLines(seg, list.length, sx, sy);
     if (count < 2) continue;
     subpaths++;
     b.cmd('m');

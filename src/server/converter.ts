@@ -4,7 +4,7 @@
  * resize), look the result up in the cache, else run it on a worker thread
  * and store it. Identical conversions running at the same time share one run.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { ENGINE_VERSION } from '../engine/index.js';
 import { DecodeError, readImageHeader, sniffFormat, type ImageHeader } from '../node/decode/index.js';
 import type { ResultCache } from './cache/types.js';
@@ -57,13 +57,12 @@ function decodeEntry(entry: string): { svg: string; stats: JobStats } {
 /** Hash slice size: ~8 ms of sha256 each, so hashing a 100 MB upload never holds the event loop for long. */
 const HASH_SLICE = 4 * 1024 * 1024;
 
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const hash = createHash('sha256');
+/** Feeds a large upload to the hash a slice per event-loop turn (a small one, the common case, never gets here). */
+async function updateInSlices(hash: Hash, bytes: Uint8Array): Promise<void> {
   for (let at = 0; at < bytes.length; at += HASH_SLICE) {
     if (at > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     hash.update(bytes.subarray(at, at + HASH_SLICE));
   }
-  return hash.digest('hex');
 }
 
 export class Converter {
@@ -74,14 +73,20 @@ export class Converter {
     this.#deps = deps;
   }
 
-  /** sha256 of the bytes, the normalised options and the engine version: a new engine never serves old output. */
+  /**
+   * sha256 of the bytes, the normalised options and the engine version (one hash over all three): a new
+   * engine never serves old output.
+   */
   async cacheKey(bytes: Uint8Array, req: ConversionRequest): Promise<string> {
-    const options = Object.fromEntries(Object.entries(req.options).sort(([a], [b]) => a.localeCompare(b)));
+    const options: Record<string, unknown> = {};
+    for (const k of Object.keys(req.options).sort()) options[k] = req.options[k as keyof typeof req.options];
     const { maxImageDimension, maxImagePixels } = this.#deps.config;
     const params = JSON.stringify([options, req.resize, req.enhance, maxImageDimension, maxImagePixels]);
-    const image = await sha256(bytes);
-    const digest = createHash('sha256').update(`${image}|${params}|${ENGINE_VERSION}`).digest('hex');
-    return `svg:${digest}`;
+    // One line each (JSON has no raw newline), then the byte count: no two inputs hash the same text.
+    const hash = createHash('sha256').update(`${params}\n${ENGINE_VERSION}\n${bytes.length}\n`);
+    if (bytes.length > HASH_SLICE) await updateInSlices(hash, bytes);
+    else hash.update(bytes);
+    return `svg:${hash.digest('hex')}`;
   }
 
   /**

@@ -1,12 +1,18 @@
 /**
  * Reads what a conversion route was sent: the image (multipart field `file`,
  * or the assembled chunked upload named by `upload_id`) and the options
- * (query string and form fields; a form field wins over the same query one).
+ * (the query string, already parsed by the route's schema, and form fields;
+ * a form field wins over the same query one).
  * The file is read under @fastify/multipart's fileSize limit, so an upload
  * over MAX_UPLOAD_SIZE is cut off with 413 while it streams in.
  */
 import type { FastifyRequest } from 'fastify';
-import { parseConvertParams, toConversionRequest, type ConversionRequest } from './convert-params.js';
+import {
+  parseConvertParams,
+  toConversionRequest,
+  type ConversionRequest,
+  type ConvertParams,
+} from './convert-params.js';
 import { ApiError } from './errors.js';
 import type { UploadStore } from './uploads/types.js';
 
@@ -42,7 +48,10 @@ export async function readConversionInput(
     if (name !== 'file')
       throw new ApiError('MISSING_FILE', `Unexpected file field "${name}"; send the image as "file"`);
   }
-  const params = parseConvertParams({ ...(req.query as Record<string, unknown>), ...fields });
+  // The route's querystring schema has already parsed the query (routes/convert.ts); form fields, parsed
+  // on their own (each option is checked alone), override it.
+  const query = req.query as ConvertParams;
+  const params = Object.keys(fields).length > 0 ? { ...query, ...parseConvertParams(fields) } : query;
   const request = toConversionRequest(params);
   const file = files.get('file');
   if (file) {

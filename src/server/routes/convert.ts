@@ -15,10 +15,10 @@ export const SVG_SECURITY_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
 };
 
-const querystring = schemaOf(convertParamsSchema, (data) => {
-  parseConvertParams(data as Record<string, unknown>);
-  return data;
-});
+/** Parsed once here: the handler reads the typed options from req.query (input.ts). */
+const querystring = schemaOf(convertParamsSchema, (data) =>
+  parseConvertParams(data as Record<string, unknown>),
+);
 
 const body = documentedOnly({
   type: 'object',

@@ -135,8 +135,6 @@ export function extractChains(labels: Int32Array, width: number, height: number)
   const walker = new ChainWalker(labels, w, h);
   const { s, stride, visited } = walker;
   const P = labels;
-  // Vertices (x, y) with a boundary edge to the east, in scan order: where closed chains may start.
-  const east = new Int32List(4 * (w + h));
   for (let y = 0; y <= h; y++) {
     // The pixels north-west and south-west of the vertex carry over from the previous one.
     let nw = P[y * s];
@@ -144,10 +142,6 @@ export function extractChains(labels: Int32Array, width: number, height: number)
     for (let x = 0, b = y * s; x <= w; x++, b++) {
       const ne = P[b + 1];
       const se = P[b + s + 1];
-      if (ne !== se && x < w) {
-        east.push(x);
-        east.push(y);
-      }
       // Equal pixels on both rows leave at most two edges: no junction (most vertices).
       const flat = nw === ne && sw === se;
       nw = ne;
@@ -160,10 +154,11 @@ export function extractChains(labels: Int32Array, width: number, height: number)
       }
     }
   }
-  for (let k = 0; k < east.length; k += 2) {
-    const x = east.data[k];
-    const y = east.data[k + 1];
-    if (!(visited[y * stride + x] & 1)) walker.walk(x, y, 0, true);
+  // Closed chains: any edge not walked yet; a loop is found at its first east edge in scan order.
+  for (let y = 0; y <= h; y++) {
+    for (let x = 0, b = y * s; x < w; x++, b++) {
+      if (P[b + 1] !== P[b + s + 1] && !(visited[y * stride + x] & 1)) walker.walk(x, y, 0, true);
+    }
   }
   walker.offset.push(walker.dirs.length);
   return {

@@ -6,7 +6,6 @@
  * Processing", 1966); final labels are numbered in scan order of each
  * region's first pixel, so they are deterministic.
  */
-import { Int32List } from './buffers.js';
 import { TRANSPARENT, type IndexMap } from './index-pixels.js';
 
 export interface Regions {
@@ -44,8 +43,6 @@ export function labelRegions(index: IndexMap, width: number, height: number): Re
   const labels = new Int32Array(s * (height + 2)).fill(-2);
   let parent = new Int32Array(Math.max(16, (width * height) >> 6));
   let next = 0;
-  // Every painted run as (row, first x, end x, provisional label), for the second pass.
-  const runs = new Int32List(4 * (height + 16));
   // First pass, one run of equal index at a time: a run joins the labels of
   // the same-coloured pixels above it (once per change of label), or starts
   // a new label.
@@ -89,10 +86,6 @@ export function labelRegions(index: IndexMap, width: number, height: number): Re
         l = next++;
       }
       labels.fill(l, jRow + x, jRow + end);
-      runs.push(y);
-      runs.push(x);
-      runs.push(end);
-      runs.push(l);
       x = end;
     }
   }
@@ -111,21 +104,28 @@ export function labelRegions(index: IndexMap, width: number, height: number): Re
   const minY = new Int32Array(count).fill(height);
   const maxX = new Int32Array(count).fill(-1);
   const maxY = new Int32Array(count).fill(-1);
-  // Second pass, over the runs.
-  const r = runs.data;
-  for (let q = 0; q < runs.length; q += 4) {
-    const y = r[q];
-    const x = r[q + 1];
-    const end = r[q + 2];
-    const p = r[q + 3];
-    const l = final[p];
-    if (l !== p) labels.fill(l, (y + 1) * s + 1 + x, (y + 1) * s + 1 + end);
-    color[l] = index[y * width + x];
-    area[l] += end - x;
-    if (x < minX[l]) minX[l] = x;
-    if (end - 1 > maxX[l]) maxX[l] = end - 1;
-    if (y < minY[l]) minY[l] = y;
-    if (y > maxY[l]) maxY[l] = y;
+  // Second pass, again by runs of one provisional label (not kept from the
+  // first pass: on a noisy picture they would cost more memory than the labels).
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const jRow = (y + 1) * s + 1;
+    let x = 0;
+    while (x < width) {
+      const p = labels[jRow + x];
+      let end = x + 1;
+      while (end < width && labels[jRow + end] === p) end++;
+      if (p >= 0) {
+        const l = final[p];
+        if (l !== p) labels.fill(l, jRow + x, jRow + end);
+        color[l] = index[row + x];
+        area[l] += end - x;
+        if (x < minX[l]) minX[l] = x;
+        if (end - 1 > maxX[l]) maxX[l] = end - 1;
+        if (y < minY[l]) minY[l] = y;
+        if (y > maxY[l]) maxY[l] = y;
+      }
+      x = end;
+    }
   }
   return { count, labels, color, area, minX, minY, maxX, maxY };
 }

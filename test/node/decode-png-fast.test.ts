@@ -65,6 +65,18 @@ describe('in-thread PNG decoding matches sharp', () => {
     await expectSameAsSharp(bytes);
   });
 
+  it.each([1, 2, 3, 4])('filter %i on every row, the first included (no row above)', async (filter) => {
+    const bytes = buildPng({
+      width: W,
+      height: H,
+      depth: 8,
+      colorType: 6,
+      rows: rowsOf(W, H, 4, 20 + filter),
+      filters: [filter],
+    });
+    await expectSameAsSharp(bytes);
+  });
+
   it('RGB and grey with a tRNS colour key', async () => {
     const rgbRows = rowsOf(W, H, 3, 7);
     rgbRows[2].set([10, 20, 30], 3);
@@ -200,6 +212,14 @@ describe('in-thread PNG decoding leaves other files to sharp', () => {
       before: [chunk('PLTE', Uint8Array.of(1, 2, 3, 4, 5, 6))],
     });
     expect(decodePngFast(outside, LIMITS)).toBeNull();
+  });
+
+  it('declines an image over 512 x 512, which sharp decodes off the event loop', async () => {
+    const rows = Array.from({ length: 513 }, () => new Uint8Array(512 * 4));
+    const bytes = buildPng({ width: 512, height: 513, depth: 8, colorType: 6, rows });
+    expect(decodePngFast(bytes, LIMITS)).toBeNull();
+    const { raster } = await decodeImage(bytes);
+    expect([raster.width, raster.height]).toEqual([512, 513]);
   });
 
   it('declines an image over the limits, which decodeImage refuses', async () => {

@@ -16,8 +16,14 @@ import { crc32, inflateSync } from 'node:zlib';
 import type { Raster } from '../../engine/types.js';
 import type { ResolvedLimits } from './limits.js';
 
-/** Largest image (pixels) decoded here; larger ones go to sharp, off the event loop. */
-export const PNG_FAST_MAX_PIXELS = 1 << 21;
+/**
+ * Largest image (pixels) decoded here, 512 x 512; larger ones go to sharp,
+ * off the event loop. Measured on this machine: an unfiltered 512² RGBA
+ * PNG decodes in 0.4 ms here against 1.3 ms through sharp, but with Paeth
+ * filters on every row (libspng undoes them with SIMD) 3.4 ms against 2.8 ms,
+ * and the gap grows with the size.
+ */
+export const PNG_FAST_MAX_PIXELS = 1 << 18;
 
 /**
  * Ancillary chunks that do not change the decoded pixels (sBIT only says
@@ -90,38 +96,50 @@ function readChunks(bytes: Uint8Array): PngImage | null {
 /**
  * Undoes the row filters in place: `raw` holds rows of `1 + rowBytes` bytes,
  * the first the filter type; `bpp` is the byte distance to the left
- * neighbour (at least 1). Returns false on an unknown filter type.
+ * neighbour (at least 1). The first `bpp` bytes of a row (no left
+ * neighbour) and the first row (no row above, read as zeros: Paeth then
+ * reduces to Sub, Average to half the left byte) are handled apart, so the
+ * main loops test nothing but the filter. Returns false on an unknown
+ * filter type.
  */
 function unfilter(raw: Uint8Array, height: number, rowBytes: number, bpp: number): boolean {
   const stride = rowBytes + 1;
   for (let y = 0; y < height; y++) {
     const r = y * stride + 1;
     const u = r - stride;
-    const filter = raw[r - 1];
-    if (filter === 0) continue;
+    let filter = raw[r - 1];
+    if (filter > 4) return false;
+    if (y === 0 && filter === 4) filter = 1;
+    if (filter === 0 || (y === 0 && filter === 2)) continue;
     if (filter === 1) {
       for (let i = bpp; i < rowBytes; i++) raw[r + i] = (raw[r + i] + raw[r + i - bpp]) & 255;
     } else if (filter === 2) {
-      if (y > 0) for (let i = 0; i < rowBytes; i++) raw[r + i] = (raw[r + i] + raw[u + i]) & 255;
+      for (let i = 0; i < rowBytes; i++) raw[r + i] = (raw[r + i] + raw[u + i]) & 255;
     } else if (filter === 3) {
-      for (let i = 0; i < rowBytes; i++) {
-        const a = i >= bpp ? raw[r + i - bpp] : 0;
-        const b = y > 0 ? raw[u + i] : 0;
-        raw[r + i] = (raw[r + i] + ((a + b) >> 1)) & 255;
-      }
-    } else if (filter === 4) {
-      for (let i = 0; i < rowBytes; i++) {
-        const a = i >= bpp ? raw[r + i - bpp] : 0;
-        const b = y > 0 ? raw[u + i] : 0;
-        const c = i >= bpp && y > 0 ? raw[u + i - bpp] : 0;
-        const p = a + b - c;
-        const pa = Math.abs(p - a);
-        const pb = Math.abs(p - b);
-        const pc = Math.abs(p - c);
-        raw[r + i] = (raw[r + i] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 255;
+      if (y === 0) {
+        for (let i = bpp; i < rowBytes; i++) raw[r + i] = (raw[r + i] + (raw[r + i - bpp] >> 1)) & 255;
+      } else {
+        for (let i = 0; i < bpp; i++) raw[r + i] = (raw[r + i] + (raw[u + i] >> 1)) & 255;
+        for (let i = bpp; i < rowBytes; i++) {
+          raw[r + i] = (raw[r + i] + ((raw[r + i - bpp] + raw[u + i]) >> 1)) & 255;
+        }
       }
     } else {
-      return false;
+      // Paeth: with no left neighbour the predictor is the byte above.
+      for (let i = 0; i < bpp; i++) raw[r + i] = (raw[r + i] + raw[u + i]) & 255;
+      for (let i = bpp; i < rowBytes; i++) {
+        const a = raw[r + i - bpp];
+        const b = raw[u + i];
+        const c = raw[u + i - bpp];
+        // |p - a|, |p - b| and |p - c| for p = a + b - c.
+        let pa = b - c;
+        let pb = a - c;
+        let pc = pa + pb;
+        if (pa < 0) pa = -pa;
+        if (pb < 0) pb = -pb;
+        if (pc < 0) pc = -pc;
+        raw[r + i] = (raw[r + i] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 255;
+      }
     }
   }
   return true;
@@ -210,7 +228,9 @@ export function decodePngFast(bytes: Uint8Array, limits: ResolvedLimits): Raster
     return null;
   }
   if (raw.length !== expected) return null;
-  if (!unfilter(raw, h, rowBytes, Math.max(1, bitsPerPixel >> 3))) return null;
-  const data = toRgba(img, raw, rowBytes);
+  // One array type in the hot loops, whatever zlib returned.
+  const rows = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
+  if (!unfilter(rows, h, rowBytes, Math.max(1, bitsPerPixel >> 3))) return null;
+  const data = toRgba(img, rows, rowBytes);
   return data && { width: w, height: h, data };
 }

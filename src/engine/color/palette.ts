@@ -40,6 +40,24 @@ export interface PaletteSettings {
   readonly colors: number | 'auto';
   /** 0-1, from the options: higher asks for a smaller error. */
   readonly detail: number;
+  /**
+   * The picture is continuous tone (continuous-tone.ts): with `colors:
+   * 'auto'`, only the mean error decides the size, against a larger target.
+   */
+  readonly continuousTone?: boolean;
+}
+
+/**
+ * Mean-error target (OKLab RMS) of the automatic palette. In a
+ * continuous-tone picture no palette is exact: every colour added cuts
+ * every gradient into one more band, whose edges are what the SVG pays for
+ * in bytes and time, while error in gradients and texture is masked
+ * (harder to see than on flat colour; Legge and Foley 1980). So the target
+ * there is larger, and the outlier rules, which exist to give a logo's flat
+ * colours and thin strokes their exact colour, are off.
+ */
+export function meanErrorTarget(detail: number, continuousTone: boolean): number {
+  return continuousTone ? 0.02 + 0.03 * (1 - detail) : 0.012 + 0.025 * (1 - detail);
 }
 
 /**
@@ -132,7 +150,8 @@ export function choosePalette(hist: ColorHistogram, settings: PaletteSettings): 
   if (hist.size === 0) return { size: 0, lab: new Float64Array(0), rgb: new Uint32Array(0) };
   const auto = settings.colors === 'auto';
   const cap = Math.min(auto ? AUTO_MAX_COLORS : (settings.colors as number), hist.size);
-  const meanTarget = 0.012 + 0.025 * (1 - settings.detail);
+  const tone = auto && settings.continuousTone === true;
+  const meanTarget = meanErrorTarget(settings.detail, tone);
   const maxErr = 0.06 + 0.12 * (1 - settings.detail);
   const minCount = Math.max(4, hist.total * 1e-4);
   const areaErr = 0.025 + 0.03 * (1 - settings.detail);
@@ -141,6 +160,7 @@ export function choosePalette(hist: ColorHistogram, settings: PaletteSettings): 
   // flat colours: one bin holding a large share of the picture (a logo's
   // second orange), off by even a little.
   const outlier = (e: Float64Array): number => {
+    if (tone) return -1;
     const thin = worstOutlier(hist, e, maxErr, minCount);
     if (thin >= 0) return thin;
     const area = worstOutlier(hist, e, areaErr, areaCount);

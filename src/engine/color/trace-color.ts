@@ -1,15 +1,18 @@
 /**
  * Colour and grayscale tracer. Stages, each a pure function in its own file:
  * colour space (grey copy in grayscale mode) -> histogram and palette
- * (OKLab k-means++) -> indexing -> anti-aliased blends to a neighbour ->
- * regions -> speckle merge -> boundary graph -> one fit per chain -> layers,
- * one `<path>` per colour, yielded in paint order as each is finished.
+ * (OKLab k-means++, sized by the error it leaves, which may be larger in
+ * continuous-tone pictures) -> indexing -> anti-aliased blends to a
+ * neighbour -> regions -> speckle merge -> boundary graph -> one fit per
+ * chain -> layers, one `<path>` per colour, yielded in paint order as each
+ * is finished.
  */
 import type { ResolvedOptions } from '../options.js';
 import type { Raster, TraceEvent } from '../types.js';
 import { reassignBlends } from './antialias.js';
 import { extractChains } from './boundary-graph.js';
 import { chainTolerances } from './chain-tolerance.js';
+import { CONTINUOUS_TONE, continuousToneShare } from './continuous-tone.js';
 import { fitChains } from './fit-chains.js';
 import { greyRaster } from './grey-raster.js';
 import { buildHistogram } from './histogram.js';
@@ -48,7 +51,14 @@ export function* traceColor(
   yield { kind: 'stage', stage: 'palette', progress: 0.08 };
   let palette: Palette;
   if (options.palette) palette = grayscale ? greyPalette(options.palette) : paletteFromRgb(options.palette);
-  else palette = choosePalette(buildHistogram(src), { colors: options.colors, detail: options.detail });
+  else {
+    const continuousTone = options.colors === 'auto' && continuousToneShare(src) >= CONTINUOUS_TONE;
+    palette = choosePalette(buildHistogram(src), {
+      colors: options.colors,
+      detail: options.detail,
+      continuousTone,
+    });
+  }
 
   yield { kind: 'stage', stage: 'index', progress: 0.2 };
   const index = reassignBlends(indexPixels(src, palette), src, palette);

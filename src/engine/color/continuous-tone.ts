@@ -1,9 +1,10 @@
 /**
  * How much of a picture is continuous tone: the share of horizontally
  * adjacent opaque pixel pairs that differ slightly (summed RGB difference
- * 1-48), sampled on a regular grid of at most about 65,000 pairs so the
- * measure costs the same for any size. It is the auto preset's `smooth`
- * statistic (auto-preset.ts) on the same grid.
+ * 1-48), sampled on a regular grid of at most about 16,000 pairs so the
+ * measure costs the same for any size (about 0.05 ms; a standard error
+ * under 0.004, far below the gap between the two kinds of picture). It is
+ * the auto preset's `smooth` statistic (auto-preset.ts) on a coarser grid.
  *
  * Drawn pictures (logos, emoji, flags, text) are flat colours with sharp,
  * anti-aliased edges: nearly every pair is equal or differs a lot, and the
@@ -17,7 +18,7 @@ import { ALPHA_OPAQUE } from './histogram.js';
 /** Share from which a picture counts as continuous tone (the auto preset's photo test). */
 export const CONTINUOUS_TONE = 0.35;
 
-const TARGET_SAMPLES = 1 << 16;
+const TARGET_SAMPLES = 1 << 14;
 const SLIGHT = 48;
 
 /** Share (0-1) of sampled opaque neighbour pairs that differ slightly; 0 when none is opaque. */

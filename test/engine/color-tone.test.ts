@@ -55,6 +55,25 @@ describe('continuous-tone share', () => {
     expect(continuousToneShare(asciiRaster(['..'], { '.': [9, 9, 9, 0] }))).toBe(0);
   });
 
+  it('judges pairs 2 px apart from 1024 px on the shorter side, so an enlarged picture reads as it was', () => {
+    // Red, then green, steps up by one every 3 px; the sample grid takes every 8th pixel
+    // (x = 8k), whose right-hand partner differs for k % 3 == 1 at a gap of
+    // 1 px and for k % 3 != 0 at a gap of 2 px: 43 and 85 of 128 columns.
+    const ramp = (w: number, h: number): Raster => {
+      const data = new Uint8ClampedArray(w * h * 4).fill(255);
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const v = Math.floor(x / 3);
+          data[(y * w + x) * 4] = Math.min(255, v);
+          data[(y * w + x) * 4 + 1] = Math.max(0, v - 255);
+        }
+      }
+      return { width: w, height: h, data };
+    };
+    expect(continuousToneShare(ramp(1023, 1023))).toBeCloseTo(43 / 128, 12);
+    expect(continuousToneShare(ramp(1024, 1024))).toBeCloseTo(85 / 128, 12);
+  });
+
   it('tells a noisy gradient from an anti-aliased flat logo', () => {
     expect(continuousToneShare(noisyGradient(96))).toBe(1);
     expect(continuousToneShare(renderToRaster(LOGO, 96))).toBeLessThan(0.05);

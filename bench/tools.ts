@@ -124,6 +124,13 @@ export const TOOLS: readonly Tool[] = [
     run: (image) => image2svg(image, { mode: 'color', layering: 'cutout' }),
   },
   {
+    name: 'image2svg-photo',
+    kind: 'color',
+    settings: "colour mode, `preset: 'photo'` (the engine's photo preset)",
+    inProcess: true,
+    run: (image) => image2svg(image, { preset: 'photo' }),
+  },
+  {
     name: 'vtracer',
     kind: 'color',
     settings: '@neplex/vectorizer colour mode, its defaults; time includes decoding',

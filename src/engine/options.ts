@@ -53,8 +53,9 @@ export interface VectorizeOptions {
   precision?: number;
   /**
    * Colour and grayscale modes: number of colours (grey levels), 2-256, or
-   * `auto` to choose from the error the palette leaves (at most 64).
-   * Default `auto`.
+   * `auto` to choose from the error the palette leaves (at most 64; a larger
+   * error is allowed on continuous-tone pictures such as photographs, see
+   * docs/ENGINE-COLOR.md). Default `auto`.
    */
   colors?: number | 'auto';
   /**

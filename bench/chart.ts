@@ -21,6 +21,8 @@ const PALETTE = [
   '#17becf',
   '#7f7f7f',
   '#bcbd22',
+  '#000000',
+  '#ffbb78',
 ];
 /** Candidate SSIM tick steps: the smallest that gives at most 5 intervals is used. */
 const STEPS = [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5];
@@ -55,7 +57,11 @@ function panel(spec: SetSpec, rows: readonly Summary[], colorOf: (tool: string) 
   const span = Math.max(Math.max(...ys) - Math.min(...ys), 0.004);
   const step = STEPS.find((v) => span / v <= 4) ?? 1;
   const y0 = Math.floor((Math.min(...ys) - step / 4) / step) * step;
-  const y1 = Math.ceil((Math.max(...ys) + step / 4) / step) * step;
+  // SSIM never exceeds 1, and every step divides 1, so the axis can stop there.
+  const y1 = Math.min(
+    Math.ceil((Math.max(...ys) + step / 4) / step) * step,
+    Math.max(...ys) <= 1 ? 1 : Infinity,
+  );
   const sx = (v: number) => PAD.left + ((v - x0) / (x1 - x0)) * pw;
   const sy = (v: number) => PAD.top + ph - ((v - y0) / (y1 - y0)) * ph;
 

@@ -1,18 +1,10 @@
 /**
- * Seeded choices, so every run of the benchmark builds the same image sets.
- * mulberry32 (Tommy Ettinger's 32-bit generator): tiny, fast, and good enough
- * to pick samples.
+ * Seeded choices, so every run of the benchmark builds the same image sets,
+ * with the engine's own seeded generator (mulberry32).
  */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../src/engine/color/kmeans.js';
+
+export { mulberry32 };
 
 /** `count` items of `items` (sorted first, so the file system's order does not matter), chosen by `seed`. */
 export function seededSample<T extends string>(items: readonly T[], count: number, seed: number): T[] {

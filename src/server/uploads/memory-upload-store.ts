@@ -5,7 +5,7 @@
  */
 import { ApiError } from '../errors.js';
 import type { Clock } from '../cache/types.js';
-import type { UploadStatus, UploadStore } from './types.js';
+import { assertChunkIndex, uploadStatus, type UploadStatus, type UploadStore } from './types.js';
 
 interface Upload {
   total: number;
@@ -65,8 +65,7 @@ export class MemoryUploadStore implements UploadStore {
   }
 
   #status(uploadId: string, u: Upload): UploadStatus {
-    const received = [...u.chunks.keys()].sort((a, b) => a - b);
-    return { upload_id: uploadId, received, total_chunks: u.total, complete: received.length === u.total };
+    return uploadStatus(uploadId, u.chunks.keys(), u.total);
   }
 
   async putChunk(
@@ -75,12 +74,7 @@ export class MemoryUploadStore implements UploadStore {
     totalChunks: number,
     bytes: Uint8Array,
   ): Promise<UploadStatus> {
-    if (!Number.isInteger(index) || index < 0 || index >= totalChunks) {
-      throw new ApiError(
-        'CHUNK_OUT_OF_RANGE',
-        `chunk_number must be from 0 to ${totalChunks - 1} (total_chunks ${totalChunks}), got ${index}`,
-      );
-    }
+    assertChunkIndex(index, totalChunks);
     let upload: Upload;
     try {
       upload = this.#live(uploadId);

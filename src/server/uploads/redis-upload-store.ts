@@ -15,7 +15,7 @@ import type { Redis } from 'ioredis';
 import { ApiError } from '../errors.js';
 import type { Clock } from '../cache/types.js';
 import { closeRedis, defineScript, type RedisScript } from '../redis-connection.js';
-import type { UploadStatus, UploadStore } from './types.js';
+import { assertChunkIndex, uploadStatus, type UploadStatus, type UploadStore } from './types.js';
 
 export interface RedisUploadStoreOptions {
   /** A connection the store owns (close() quits it). */
@@ -201,9 +201,7 @@ export class RedisUploadStore implements UploadStore {
   }
 
   #status(id: string, total: string, fields: string[]): UploadStatus {
-    const received = fields.map(Number).sort((a, b) => a - b);
-    const totalChunks = Number(total);
-    return { upload_id: id, received, total_chunks: totalChunks, complete: received.length === totalChunks };
+    return uploadStatus(id, fields.map(Number), Number(total));
   }
 
   async putChunk(
@@ -212,12 +210,7 @@ export class RedisUploadStore implements UploadStore {
     totalChunks: number,
     bytes: Uint8Array,
   ): Promise<UploadStatus> {
-    if (!Number.isInteger(index) || index < 0 || index >= totalChunks) {
-      throw new ApiError(
-        'CHUNK_OUT_OF_RANGE',
-        `chunk_number must be from 0 to ${totalChunks - 1} (total_chunks ${totalChunks}), got ${index}`,
-      );
-    }
+    assertChunkIndex(index, totalChunks);
     const chunk = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const args = [...this.#base(uploadId), index, totalChunks, chunk, this.#ttlMs, this.#maxBytes];
     const [outcome, total, fields] = (await this.#scripts.put(this.#keys(uploadId), args)) as [

@@ -8,6 +8,8 @@
  * Failures are thrown as ApiError with codes NOT_FOUND, UPLOAD_EXPIRED,
  * CHUNK_CONFLICT, CHUNK_OUT_OF_RANGE, UPLOAD_INCOMPLETE and FILE_TOO_LARGE.
  */
+import { ApiError } from '../errors.js';
+
 export interface UploadStatus {
   upload_id: string;
   /** Chunk numbers received, ascending. */
@@ -33,3 +35,28 @@ export interface UploadStore {
 }
 
 export const UPLOAD_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The status document from the chunk numbers received (any order). */
+export function uploadStatus(
+  uploadId: string,
+  received: Iterable<number>,
+  totalChunks: number,
+): UploadStatus {
+  const sorted = [...received].sort((a, b) => a - b);
+  return {
+    upload_id: uploadId,
+    received: sorted,
+    total_chunks: totalChunks,
+    complete: sorted.length === totalChunks,
+  };
+}
+
+/** CHUNK_OUT_OF_RANGE unless `index` is a chunk number of an upload of `totalChunks` chunks. */
+export function assertChunkIndex(index: number, totalChunks: number): void {
+  if (!Number.isInteger(index) || index < 0 || index >= totalChunks) {
+    throw new ApiError(
+      'CHUNK_OUT_OF_RANGE',
+      `chunk_number must be from 0 to ${totalChunks - 1} (total_chunks ${totalChunks}), got ${index}`,
+    );
+  }
+}

@@ -34,8 +34,11 @@ export interface Chain {
   readonly pts: Float64Array;
 }
 
-/** Grows typed arrays by doubling so that building a path allocates O(log n) times. */
-class Growable {
+/**
+ * Grows typed arrays by doubling so that building a path allocates O(log n)
+ * times; lines and cubics are written the same way in curves and chains.
+ */
+class SegmentWriter {
   cmds = new Uint8Array(64);
   pts = new Float64Array(256);
   nc = 0;
@@ -59,14 +62,6 @@ class Growable {
     this.pts[this.np++] = x;
     this.pts[this.np++] = y;
   }
-}
-
-/** Builds a `Curves` command stream. */
-export class CurveBuilder extends Growable {
-  moveTo(x: number, y: number): void {
-    this.cmd(MOVE);
-    this.pt(x, y);
-  }
 
   lineTo(x: number, y: number): void {
     this.cmd(LINE);
@@ -77,6 +72,14 @@ export class CurveBuilder extends Growable {
     this.cmd(CUBIC);
     this.pt(x1, y1);
     this.pt(x2, y2);
+    this.pt(x, y);
+  }
+}
+
+/** Builds a `Curves` command stream. */
+export class CurveBuilder extends SegmentWriter {
+  moveTo(x: number, y: number): void {
+    this.cmd(MOVE);
     this.pt(x, y);
   }
 
@@ -123,21 +126,9 @@ export class CurveBuilder extends Growable {
 }
 
 /** Builds a `Chain`: the start point first, then segments. */
-export class ChainBuilder extends Growable {
+export class ChainBuilder extends SegmentWriter {
   constructor(x: number, y: number) {
     super();
-    this.pt(x, y);
-  }
-
-  lineTo(x: number, y: number): void {
-    this.cmd(LINE);
-    this.pt(x, y);
-  }
-
-  cubicTo(x1: number, y1: number, x2: number, y2: number, x: number, y: number): void {
-    this.cmd(CUBIC);
-    this.pt(x1, y1);
-    this.pt(x2, y2);
     this.pt(x, y);
   }
 

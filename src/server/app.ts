@@ -22,7 +22,7 @@ import type { Config } from './config.js';
 import { Converter } from './converter.js';
 import { errorHandler, notFoundHandler } from './http-errors.js';
 import type { JobProcessor, JobQueue } from './jobs/types.js';
-import { loggerOptions, OneLinePerRequest } from './logger.js';
+import { asyncStdout, loggerOptions, OneLinePerRequest } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { WorkerPool } from './pool/worker-pool.js';
 import { convertRoutes } from './routes/convert.js';
@@ -56,10 +56,14 @@ export interface AppDeps {
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
+/** Content types whose body is the image itself (the format is still decided by magic bytes). */
+export const RAW_IMAGE_TYPES = /^(?:application\/octet-stream|image\/[\w.+-]+)$/;
+
 /** Response headers a browser client may read across origins. */
 const EXPOSED_HEADERS = [
   'X-Cache',
   'X-Processing-Time',
+  'X-Engine-Time',
   'X-Paths',
   'X-Nodes',
   'X-Svg-Bytes',
@@ -74,7 +78,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const requestTimeout = config.requestTimeoutSeconds * 1000;
   const app = Fastify({
     ...(deps.logger === undefined || typeof deps.logger === 'boolean'
-      ? { logger: deps.logger === false ? false : loggerOptions(config.logLevel) }
+      ? {
+          logger:
+            deps.logger === false ? false : { ...loggerOptions(config.logLevel), stream: asyncStdout() },
+        }
       : { loggerInstance: deps.logger }),
     trustProxy: config.trustProxy,
     logController: new OneLinePerRequest(),
@@ -143,6 +150,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     });
   }
   await app.register(multipart, { limits: { fileSize: config.maxUploadBytes, files: 1 } });
+  // The image as the whole body (curl --data-binary @logo.png -H 'Content-Type: image/png'): no multipart
+  // framing to parse. fastify refuses it with 413 from Content-Length, or while it streams in.
+  app.addContentTypeParser(
+    RAW_IMAGE_TYPES,
+    { parseAs: 'buffer', bodyLimit: config.maxUploadBytes },
+    (_req, body, done) => done(null, body),
+  );
   await app.register(swagger, {
     openapi: {
       info: {

@@ -19,6 +19,8 @@ export interface ConversionResult {
   svg: string;
   stats: JobStats;
   cached: boolean;
+  /** Milliseconds the worker spent decoding and vectorizing; null for a cache hit or a joined run. */
+  engineMs: number | null;
 }
 
 type Limits = Pick<
@@ -141,7 +143,7 @@ export class Converter {
     if (entry === undefined) return null;
     metrics.cacheHits.inc();
     metrics.vectorizations.inc({ cached: 'true' });
-    return { ...decodeEntry(entry), cached: true };
+    return { ...decodeEntry(entry), cached: true, engineMs: null };
   }
 
   /**
@@ -157,7 +159,7 @@ export class Converter {
     const shareable = !hooks.onChunk && !hooks.signal;
     if (shareable) {
       const running = this.#inflight.get(key);
-      if (running) return running;
+      if (running) return { ...(await running), engineMs: null };
     }
     const run = this.#run(key, bytes, req, hooks);
     if (!shareable) return run;
@@ -199,6 +201,6 @@ export class Converter {
     const { paths, nodes, bytes: size, preset } = output.stats;
     const stats: JobStats = { paths, nodes, bytes: size, preset };
     if (cache && req.useCache) await cache.set(key, encodeEntry(output.svg, stats), config.cache.ttlSeconds);
-    return { svg: output.svg, stats, cached: false };
+    return { svg: output.svg, stats, cached: false, engineMs: output.engineMs };
   }
 }

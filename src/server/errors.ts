@@ -18,7 +18,7 @@ export const ERRORS = {
   MISSING_FILE: {
     status: 400,
     message:
-      'Send the image as multipart/form-data field "file" (curl -F file=@image.png), or give an upload_id',
+      'Send the image as multipart/form-data field "file" (curl -F file=@image.png), as the whole body with Content-Type image/* or application/octet-stream, or give an upload_id',
   },
   TIMEOUT: { status: 504, message: 'The conversion took longer than VECTORIZATION_TIMEOUT and was stopped' },
   REQUEST_TIMEOUT: { status: 408, message: 'The request body arrived too slowly' },

@@ -20,11 +20,12 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
   FST_ERR_VALIDATION: 'INVALID_REQUEST',
 };
 
+const SEND_AN_IMAGE =
+  'Send the image as multipart/form-data with the field "file" (e.g. curl -F file=@image.png), or as the whole body with Content-Type image/* or application/octet-stream';
+
 const MESSAGES: Readonly<Record<string, string>> = {
-  FST_INVALID_MULTIPART_CONTENT_TYPE:
-    'Send the image as multipart/form-data with the field "file" (e.g. curl -F file=@image.png)',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE:
-    'Send the image as multipart/form-data with the field "file" (e.g. curl -F file=@image.png)',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: SEND_AN_IMAGE,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: SEND_AN_IMAGE,
 };
 
 export function toApiError(error: unknown): ApiError | null {

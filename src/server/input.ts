@@ -1,5 +1,6 @@
 /**
  * Reads what a conversion route was sent: the image (multipart field `file`,
+ * the whole body when it is sent as application/octet-stream or image/*,
  * or the assembled chunked upload named by `upload_id`) and the options
  * (the query string, already parsed by the route's schema, and form fields;
  * a form field wins over the same query one).
@@ -44,6 +45,8 @@ export async function readConversionInput(
   uploads: UploadStore,
 ): Promise<ConversionInput> {
   const { fields, files } = await readMultipart(req, maxUploadBytes);
+  // A raw image body (application/octet-stream or image/*), parsed by app.ts as a Buffer.
+  if (Buffer.isBuffer(req.body)) files.set('file', req.body);
   for (const name of files.keys()) {
     if (name !== 'file')
       throw new ApiError('MISSING_FILE', `Unexpected file field "${name}"; send the image as "file"`);

@@ -99,6 +99,57 @@ describe('POST /convert', () => {
     expect(uncached.body).toBe(first.body);
   });
 
+  it('takes the image as the whole body (image/* or application/octet-stream), options from the query', async () => {
+    const multipartAnswer = await convert(fileForm(shapes, { precision: '2' }));
+    for (const type of ['image/png', 'application/octet-stream', 'image/x-anything']) {
+      const raw = await app.inject({
+        method: 'POST',
+        url: '/api/convert?precision=2&use_cache=false',
+        payload: shapes,
+        headers: { 'content-type': type },
+      });
+      expect(raw.statusCode).toBe(200);
+      expect(raw.headers['x-cache']).toBe('MISS');
+      expect(raw.body).toBe(multipartAnswer.body);
+    }
+    // The format is still read from the bytes, and the size limit still holds.
+    const pdf = await app.inject({
+      method: 'POST',
+      url: '/convert',
+      payload: Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n'),
+      headers: { 'content-type': 'image/png' },
+    });
+    expectError(pdf, 415, 'UNSUPPORTED_FORMAT', /PDF/);
+    const big = await noisePng(400, 400);
+    const tooBig = await app.inject({
+      method: 'POST',
+      url: '/convert',
+      payload: big,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expectError(tooBig, 413, 'FILE_TOO_LARGE');
+    const empty = await app.inject({
+      method: 'POST',
+      url: '/convert',
+      payload: Buffer.alloc(0),
+      headers: { 'content-type': 'image/png' },
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(['EMPTY_FILE', 'MISSING_FILE']).toContain(empty.json().code);
+  });
+
+  it('says how long the engine itself took on a conversion run for the request, and not on a cache hit', async () => {
+    const png = await shapesPng(96);
+    const miss = await convert(fileForm(png, { precision: '3' }));
+    expect(miss.headers['x-cache']).toBe('MISS');
+    const engine = Number(miss.headers['x-engine-time']);
+    expect(engine).toBeGreaterThan(0);
+    expect(engine).toBeLessThanOrEqual(Number(miss.headers['x-processing-time']));
+    const hit = await convert(fileForm(png, { precision: '3' }));
+    expect(hit.headers['x-cache']).toBe('HIT');
+    expect(hit.headers['x-engine-time']).toBeUndefined();
+  });
+
   it('takes options from the query and the form, and different options are a different cache entry', async () => {
     const a = await convert(fileForm(shapes, { precision: '0' }), '/convert?color_mode=binary');
     const b = await convert(fileForm(shapes, { precision: '3', corner_threshold: '0' }));
@@ -207,7 +258,7 @@ describe('POST /convert refuses bad input with a JSON error a person can act on'
     expectError(await convert(fileForm(Buffer.alloc(0))), 400, 'EMPTY_FILE');
     expectError(await convert(form({ color_mode: 'binary' })), 400, 'MISSING_FILE');
     const json = await app.inject({ method: 'POST', url: '/convert', payload: { file: 'x' } });
-    expectError(json, 400, 'MISSING_FILE', /multipart\/form-data/);
+    expectError(json, 400, 'MISSING_FILE', /multipart\/form-data.*application\/octet-stream/);
     expectError(await convert(form({ image: { data: shapes } })), 400, 'MISSING_FILE', /"image"/);
   });
 

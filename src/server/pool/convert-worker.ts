@@ -25,6 +25,7 @@ const DECODE_CODES: Readonly<Record<string, ErrorCode>> = {
 };
 
 async function convert(task: ConvertTask): Promise<void> {
+  const t0 = performance.now();
   if (task.progress) send({ type: 'progress', stage: 'decode', progress: 0 });
   const decoded = await decodeImage(task.bytes, task.limits);
   const raster = task.enhance ? stretchContrast(decoded.raster) : decoded.raster;
@@ -36,7 +37,13 @@ async function convert(task: ConvertTask): Promise<void> {
     if (r.done) {
       send({
         type: 'done',
-        output: { svg: r.value.svg, stats: r.value.stats, format: decoded.format, resized: decoded.resized },
+        output: {
+          svg: r.value.svg,
+          stats: r.value.stats,
+          format: decoded.format,
+          resized: decoded.resized,
+          engineMs: performance.now() - t0,
+        },
       });
       return;
     }

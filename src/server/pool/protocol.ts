@@ -21,6 +21,8 @@ export interface ConvertOutput {
   stats: VectorizeStats;
   format: ImageFormat;
   resized: boolean;
+  /** Milliseconds the worker spent decoding and vectorizing (the engine's own time, no queue or hop). */
+  engineMs: number;
 }
 
 export type WorkerReply =

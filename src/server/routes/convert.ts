@@ -33,7 +33,14 @@ const taskAccepted = schemaOf(
 );
 
 function routeSchema(summary: string, description: string, extra: Record<string, unknown> = {}) {
-  return { summary, description, consumes: ['multipart/form-data'], querystring, body, ...extra };
+  return {
+    summary,
+    description,
+    consumes: ['multipart/form-data', 'application/octet-stream', 'image/*'],
+    querystring,
+    body,
+    ...extra,
+  };
 }
 
 function svgHeaders(result: ConversionResult, t0: number): Record<string, string> {
@@ -46,6 +53,7 @@ function svgHeaders(result: ConversionResult, t0: number): Record<string, string
     'X-Svg-Bytes': String(result.stats.bytes),
   };
   if (result.stats.preset) h['X-Preset'] = result.stats.preset;
+  if (result.engineMs !== null) h['X-Engine-Time'] = (result.engineMs / 1000).toFixed(4);
   return h;
 }
 
@@ -67,7 +75,7 @@ export async function convertRoutes(
     {
       schema: routeSchema(
         'Convert an image to SVG',
-        'Answers image/svg+xml with X-Cache, X-Processing-Time, X-Paths, X-Nodes, X-Svg-Bytes and X-Preset.',
+        'Answers image/svg+xml with X-Cache, X-Processing-Time, X-Engine-Time (a conversion run for this request), X-Paths, X-Nodes, X-Svg-Bytes and X-Preset.',
         { hide },
       ),
     },

@@ -114,7 +114,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       signal: ctx.signal,
       onProgress: (stage, progress) => ctx.progress(stage, progress * 100),
     });
-    return { svg: r.svg, stats: r.stats };
+    return { svg: r.svg, stats: r.stats, cached: r.cached };
   };
   jobs = (deps.jobs ?? backends.jobs)(processJob);
   const service: Service = {

@@ -16,6 +16,11 @@ describe('web UI: batches, large files, refusals', () => {
     const page = await session.open();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
+    const resultCache: string[] = [];
+    page.on('response', (r) => {
+      if (/^\/api\/tasks\/[^/]+\/result$/.test(new URL(r.url()).pathname) && r.status() === 200)
+        resultCache.push(r.headers()['x-cache'] ?? '');
+    });
     await recordValues(
       page,
       'progressSeen',
@@ -43,6 +48,11 @@ describe('web UI: batches, large files, refusals', () => {
     expect(requests.filter((r) => r === 'POST /api/convert/background')).toHaveLength(3);
     expect(requests.some((r) => /^GET \/api\/tasks\/[^/]+\/events$/.test(r))).toBe(true);
     expect(requests.filter((r) => r === 'POST /api/convert')).toHaveLength(0);
+    // A background result shows the X-Cache of its result, as a direct one does.
+    expect(resultCache).toHaveLength(3);
+    const cache = await page.locator('[data-stat="cache"]').innerText();
+    expect(cache).toMatch(/^(HIT|MISS)$/);
+    expect(resultCache).toContain(cache);
 
     const [zip] = await Promise.all([
       page.waitForEvent('download'),

@@ -1,11 +1,13 @@
 /**
  * The UI's pure logic, run in Node: the event-stream parser that follows
  * background jobs, the options-to-query mapping of the API contract, the
- * zoom maths shared by both panes, and file naming for downloads.
+ * zoom maths shared by both panes, file naming for downloads, and how a
+ * background task's result reads its statistics (fetch stubbed).
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PRESETS } from '../../src/engine/options.js';
 import { SseParser, type SseEvent } from '../../web/src/api/sse-parser.js';
+import { taskResult, type TaskStatus } from '../../web/src/api/tasks.js';
 import {
   effectiveValues,
   INITIAL_OPTIONS,
@@ -57,6 +59,57 @@ describe('SseParser', () => {
     const parser = new SseParser();
     expect(parser.feed('data: a\r')).toEqual([]);
     expect(parser.feed('\n\r\n')).toEqual([{ event: 'message', data: 'a' }]);
+  });
+});
+
+describe('background task result', () => {
+  const done: TaskStatus = {
+    task_id: 't1',
+    status: 'completed',
+    progress: 100,
+    stats: { paths: 3, nodes: 40, bytes: 6, preset: 'logo' },
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:01.500Z',
+  };
+  const answer = (headers: Record<string, string>) => {
+    const urls: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      urls.push(url);
+      return new Response('<svg/>', { headers: { 'Content-Type': 'image/svg+xml', ...headers } });
+    });
+    return urls;
+  };
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('shows the result’s X-Cache and stats headers, and the task’s own time', async () => {
+    const urls = answer({
+      'X-Cache': 'HIT',
+      'X-Paths': '3',
+      'X-Nodes': '40',
+      'X-Svg-Bytes': '6',
+      'X-Preset': 'logo',
+      'X-Processing-Time': '0.0010',
+    });
+    expect(await taskResult(done, { apiKey: '' })).toEqual({
+      svg: '<svg/>',
+      stats: { bytes: 6, paths: 3, nodes: 40, seconds: 1.5, cache: 'HIT', preset: 'logo', via: 'background' },
+    });
+    expect(urls).toEqual(['/api/tasks/t1/result']);
+  });
+
+  it('falls back to the task’s stats from a service that sends no headers (cache unknown)', async () => {
+    answer({});
+    expect((await taskResult(done, { apiKey: '' })).stats).toEqual({
+      bytes: 6,
+      paths: 3,
+      nodes: 40,
+      seconds: 1.5,
+      cache: null,
+      preset: 'logo',
+      via: 'background',
+    });
   });
 });
 

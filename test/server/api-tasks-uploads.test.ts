@@ -71,11 +71,41 @@ describe('background conversions', () => {
     expect(result.statusCode).toBe(200);
     expect(result.headers['x-content-type-options']).toBe('nosniff');
     expectSafeSvg(result.body);
+    const stats = done.stats as { paths: number; nodes: number; bytes: number };
+    expect(result.headers).toMatchObject({
+      'x-cache': 'MISS',
+      'x-paths': String(stats.paths),
+      'x-nodes': String(stats.nodes),
+      'x-svg-bytes': String(Buffer.byteLength(result.body)),
+      'x-processing-time': expect.stringMatching(/^\d+\.\d{4}$/),
+    });
+    expect(result.headers['x-preset']).toBeUndefined();
+    expect(result.headers['x-engine-time']).toBeUndefined();
     const sync = await post('/convert?precision=2&use_cache=false', fileForm(shapes));
     expect(sync.body).toBe(result.body);
+    for (const h of ['x-paths', 'x-nodes', 'x-svg-bytes']) expect(result.headers[h]).toBe(sync.headers[h]);
     const events = await app.inject(`/api/tasks/${accepted.task_id}/events`);
     expect(events.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(events.body).toBe(`event: completed\ndata: ${JSON.stringify(done)}\n\n`);
+  });
+
+  it('answers X-Cache: HIT and the stats headers for a task the result cache answered', async () => {
+    const sync = await post('/convert?precision=3&preset=logo', fileForm(shapes));
+    expect(sync.headers['x-cache']).toBe('MISS');
+    const accepted = (await post('/convert/background?precision=3&preset=logo', fileForm(shapes))).json();
+    expect((await finished(accepted.status_url)).status).toBe('completed');
+    const result = await app.inject(`${accepted.status_url}/result`);
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toBe(sync.body);
+    expect(result.headers).toMatchObject({
+      'x-cache': 'HIT',
+      'x-paths': sync.headers['x-paths'],
+      'x-nodes': sync.headers['x-nodes'],
+      'x-svg-bytes': sync.headers['x-svg-bytes'],
+      'x-preset': 'logo',
+      'content-security-policy': sync.headers['content-security-policy'],
+    });
+    expect(result.headers['x-engine-time']).toBeUndefined();
   });
 
   it('expires a finished task after its TTL: status and result answer 410', async () => {

@@ -12,7 +12,8 @@ import { fakeClock, type FakeClock } from './cache-conformance.js';
 
 interface Gate {
   ctx: JobContext;
-  finish: (svg: string) => void;
+  /** `cached`: the processor says the result cache answered (default false). */
+  finish: (svg: string, cached?: boolean) => void;
   fail: (e: Error) => void;
 }
 
@@ -25,7 +26,8 @@ function controlled() {
       started.push(input);
       gates.set(input, {
         ctx,
-        finish: (svg) => resolve({ svg, stats: { paths: 1, nodes: 4, bytes: svg.length, preset: null } }),
+        finish: (svg, cached = false) =>
+          resolve({ svg, stats: { paths: 1, nodes: 4, bytes: svg.length, preset: null }, cached }),
         fail: reject,
       });
     });
@@ -102,10 +104,38 @@ export function jobQueueConformance(
       await expect.poll(() => seen.at(-1)?.status).toBe('completed');
       const done = await queue.get(record.task_id);
       expect(done).toMatchObject({ status: 'completed', progress: 100, stats: { paths: 1, nodes: 4 } });
-      expect(await queue.result(record.task_id)).toBe('<svg/>');
+      expect(await queue.result(record.task_id)).toEqual({
+        svg: '<svg/>',
+        stats: { paths: 1, nodes: 4, bytes: 6, preset: null },
+        cached: false,
+      });
       const progress = seen.map((r) => r.progress);
       expect(progress).toEqual([...progress].sort((x, y) => x - y));
       expect(seen.at(-1)!.status).toBe('completed');
+      await queue.close();
+    });
+
+    it('keeps whether the result came from the cache, with its stats', async () => {
+      const { queue, gates } = make({ concurrency: 2 });
+      const hit = await queue.submit('hit', 'a');
+      const miss = await queue.submit('miss', 'b');
+      await started(gates, 'a');
+      await started(gates, 'b');
+      gates.get('a')!.finish('<svg id="hit"/>', true);
+      gates.get('b')!.finish('<svg id="miss"/>', false);
+      await status(queue, hit.record.task_id).toBe('completed');
+      await status(queue, miss.record.task_id).toBe('completed');
+      expect(await queue.result(hit.record.task_id)).toMatchObject({ svg: '<svg id="hit"/>', cached: true });
+      expect(await queue.result(miss.record.task_id)).toMatchObject({
+        svg: '<svg id="miss"/>',
+        cached: false,
+      });
+      expect((await queue.result(hit.record.task_id)).stats).toEqual({
+        paths: 1,
+        nodes: 4,
+        bytes: 15,
+        preset: null,
+      });
       await queue.close();
     });
 
@@ -175,7 +205,7 @@ export function jobQueueConformance(
       gates.get('a')!.finish('<svg/>');
       await status(queue, record.task_id).toBe('completed');
       clock.advance(4_999);
-      expect(await queue.result(record.task_id)).toBe('<svg/>');
+      expect((await queue.result(record.task_id)).svg).toBe('<svg/>');
       clock.advance(1);
       expect((await failure(queue.get(record.task_id))).code).toBe('TASK_EXPIRED');
       expect((await failure(queue.result(record.task_id))).code).toBe('TASK_EXPIRED');

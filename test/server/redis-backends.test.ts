@@ -195,7 +195,8 @@ describe.skipIf(binary === null)('Redis backends', () => {
           runs.push({
             input,
             ctx,
-            finish: (svg) => resolve({ svg, stats: { paths: 1, nodes: 2, bytes: svg.length, preset: null } }),
+            finish: (svg) =>
+              resolve({ svg, stats: { paths: 1, nodes: 2, bytes: svg.length, preset: null }, cached: false }),
           });
         });
       return { process, runs };
@@ -223,7 +224,7 @@ describe.skipIf(binary === null)('Redis backends', () => {
       worker.runs[0]!.finish('<svg id="done"/>');
       await expect.poll(() => seenApi.at(-1)?.status).toBe('completed');
       await expect.poll(() => seenRunner.at(-1)?.status).toBe('completed');
-      expect(await api.result(record.task_id)).toBe('<svg id="done"/>');
+      expect((await api.result(record.task_id)).svg).toBe('<svg id="done"/>');
       for (const seen of [seenApi, seenRunner]) {
         const progress = seen.map((r) => r.progress);
         expect(progress).toEqual([...progress].sort((x, y) => x - y));
@@ -241,7 +242,7 @@ describe.skipIf(binary === null)('Redis backends', () => {
       worker.runs[0]!.finish('<svg id="late"/>');
       const restarted = queue({ ...shared, process: never, runWorker: false });
       await expect.poll(async () => (await restarted.get(record.task_id)).status).toBe('completed');
-      expect(await restarted.result(record.task_id)).toBe('<svg id="late"/>');
+      expect((await restarted.result(record.task_id)).svg).toBe('<svg id="late"/>');
       expect((await late.get(record.task_id)).progress).toBe(100);
     });
 
@@ -282,7 +283,7 @@ describe.skipIf(binary === null)('Redis backends', () => {
       expect((await staying.get(record.task_id)).progress).toBe(30);
       second.runs[0]!.finish('<svg id="second"/>');
       await expect.poll(async () => (await staying.get(record.task_id)).status).toBe('completed');
-      expect(await staying.result(record.task_id)).toBe('<svg id="second"/>');
+      expect((await staying.result(record.task_id)).svg).toBe('<svg id="second"/>');
     });
 
     it('a job refused BUSY by a replica whose threads are all taken runs again a moment later', async () => {
@@ -290,7 +291,11 @@ describe.skipIf(binary === null)('Redis backends', () => {
       const busyOnce: JobProcessor<string> = async (input) => {
         inputs.push(input);
         if (inputs.length === 1) throw new ApiError('BUSY');
-        return { svg: '<svg id="retried"/>', stats: { paths: 0, nodes: 0, bytes: 19, preset: null } };
+        return {
+          svg: '<svg id="retried"/>',
+          stats: { paths: 0, nodes: 0, bytes: 19, preset: null },
+          cached: false,
+        };
       };
       const q = queue({ prefix: prefix(), process: busyOnce });
       const { record } = await q.submit('k', 'busy');
@@ -298,7 +303,7 @@ describe.skipIf(binary === null)('Redis backends', () => {
         .poll(async () => (await q.get(record.task_id)).status, { timeout: 5000 })
         .toBe('completed');
       expect(inputs).toEqual(['busy', 'busy']);
-      expect(await q.result(record.task_id)).toBe('<svg id="retried"/>');
+      expect((await q.result(record.task_id)).svg).toBe('<svg id="retried"/>');
     });
 
     it('counts and readiness', async () => {

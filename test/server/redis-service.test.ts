@@ -79,6 +79,8 @@ describe.skipIf(binary === null)('the service on Redis', () => {
     const result = await two.inject(`/api/tasks/${task_id}/result`);
     expect(result.statusCode).toBe(200);
     expect(result.body).toBe(direct.body);
+    expect(result.headers['x-cache']).toBe('MISS');
+    for (const h of ['x-paths', 'x-nodes', 'x-svg-bytes']) expect(result.headers[h]).toBe(direct.headers[h]);
     const cancel = await one.inject({ method: 'DELETE', url: `/tasks/${task_id}` });
     expect(cancel.json()).toMatchObject({ status: 'completed' });
     expect((await two.inject('/tasks/no-such-task')).statusCode).toBe(404);

@@ -39,7 +39,7 @@ import { taskFailedStatus } from './memory-job-queue.js';
 import { DedupeKeys } from './dedupe-keys.js';
 import { JobWatchers } from './job-watchers.js';
 import { FINAL_STATUSES } from './types.js';
-import type { JobContext, JobProcessor, JobQueue, JobRecord, SubmitResult } from './types.js';
+import type { JobContext, JobOutput, JobProcessor, JobQueue, JobRecord, SubmitResult } from './types.js';
 
 /** Turns a job's input into bytes for Redis and back. */
 export interface JobCodec<I> {
@@ -321,7 +321,7 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
         await updates;
       }
       if (controller.signal.aborted) throw new ApiError('CANCELLED');
-      return { svg: output.svg, stats: output.stats, at: this.#now() };
+      return { svg: output.svg, stats: output.stats, cached: output.cached, at: this.#now() };
     } catch (e) {
       if (controller.signal.reason === HAND_BACK && token !== undefined) {
         requeued = true;
@@ -351,9 +351,9 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
     return (await this.#load(id)).record;
   }
 
-  async result(id: string): Promise<string> {
+  async result(id: string): Promise<JobOutput> {
     const { record, result } = await this.#load(id);
-    if (result) return result.svg;
+    if (result) return { svg: result.svg, stats: result.stats, cached: result.cached ?? false };
     if (record.status === 'cancelled') throw new ApiError('TASK_EXPIRED', `Task ${id} was cancelled`);
     if (record.status === 'failed') {
       const err = record.error!;

@@ -27,6 +27,8 @@ export interface StoredProgress {
 export interface StoredResult {
   svg: string;
   stats: JobStats;
+  /** From the result cache; absent in results stored before it was recorded (read as a miss). */
+  cached?: boolean;
   at: number;
 }
 

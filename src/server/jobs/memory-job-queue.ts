@@ -151,9 +151,9 @@ export class MemoryJobQueue<I> implements JobQueue<I> {
     return this.#find(id).record;
   }
 
-  async result(id: string): Promise<string> {
+  async result(id: string): Promise<JobOutput> {
     const job = this.#find(id);
-    if (job.output) return job.output.svg;
+    if (job.output) return job.output;
     if (job.record.status === 'cancelled') throw new ApiError('TASK_EXPIRED', `Task ${id} was cancelled`);
     if (job.record.status === 'failed') {
       const err = job.record.error!;

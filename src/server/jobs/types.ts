@@ -35,6 +35,8 @@ export interface JobRecord {
 export interface JobOutput {
   svg: string;
   stats: JobStats;
+  /** True when the result cache answered the conversion (X-Cache: HIT on GET /tasks/:id/result). */
+  cached: boolean;
 }
 
 export interface JobContext {
@@ -55,8 +57,11 @@ export interface JobQueue<I> {
   /** Queues a job, or joins the pending/running one with the same key. BUSY when the queue is full. */
   submit(key: string, input: I): Promise<SubmitResult>;
   get(id: string): Promise<JobRecord>;
-  /** The SVG of a completed job; TASK_NOT_READY (with the record) while pending or processing. */
-  result(id: string): Promise<string>;
+  /**
+   * The SVG of a completed job, with its stats and whether it came from the cache;
+   * TASK_NOT_READY while pending or processing.
+   */
+  result(id: string): Promise<JobOutput>;
   /** Cancels a pending or running job (stopping its conversion); a finished job is left as it is. */
   cancel(id: string): Promise<JobRecord>;
   /** Calls `listener` on every change of the job, until the returned function is called. */

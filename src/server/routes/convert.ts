@@ -43,7 +43,8 @@ function routeSchema(summary: string, description: string, extra: Record<string,
   };
 }
 
-function svgHeaders(result: ConversionResult, t0: number): Record<string, string> {
+/** The headers of an SVG answer: security, X-Cache, timing and stats (also a background task's result). */
+export function svgHeaders(result: ConversionResult, t0: number): Record<string, string> {
   const h: Record<string, string> = {
     ...SVG_SECURITY_HEADERS,
     'X-Cache': result.cached ? 'HIT' : 'MISS',

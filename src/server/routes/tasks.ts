@@ -6,7 +6,7 @@ import { ApiError } from '../errors.js';
 import { FINAL_STATUSES, type JobRecord } from '../jobs/types.js';
 import { apiPrefix, type Service } from '../service.js';
 import { schemaOf } from '../validation.js';
-import { SVG_SECURITY_HEADERS } from './convert.js';
+import { svgHeaders } from './convert.js';
 
 /** A comment line this often keeps proxies from closing a quiet event stream (nginx's default idle timeout is 60 s). */
 const HEARTBEAT_MS = 15_000;
@@ -43,13 +43,19 @@ export async function taskRoutes(
         params,
         summary: 'The SVG of a completed task',
         description:
-          '202 with the status while pending or processing; 410 when expired or cancelled; 422/500 when failed.',
+          'The headers of POST /convert: X-Cache (HIT when the cache answered the task), X-Processing-Time ' +
+          '(of this request), X-Paths, X-Nodes, X-Svg-Bytes and X-Preset. 202 with the status while pending or processing; 410 when expired or cancelled; 422/500 when failed.',
       },
     },
     async (req, reply) => {
+      const t0 = performance.now();
       try {
-        const svg = await jobs.result(req.params.id);
-        return reply.headers(SVG_SECURITY_HEADERS).type('image/svg+xml; charset=utf-8').send(svg);
+        const output = await jobs.result(req.params.id);
+        // No X-Engine-Time: the conversion was not run for this request.
+        return reply
+          .headers(svgHeaders({ ...output, engineMs: null }, t0))
+          .type('image/svg+xml; charset=utf-8')
+          .send(output.svg);
       } catch (e) {
         if (!(e instanceof ApiError) || e.code !== 'TASK_NOT_READY') throw e;
         const record = await jobs.get(req.params.id);

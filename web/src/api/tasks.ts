@@ -144,14 +144,18 @@ export async function taskResult(status: TaskStatus, ctx: RequestContext): Promi
     throw new ApiError(410, 'TASK_CANCELLED', 'The conversion was cancelled.');
   const response = await apiFetch(taskPath(status.task_id, '/result'), ctx);
   if (response.status !== 200) throw new ApiError(409, 'TASK_NOT_READY', 'The result is not ready yet.');
+  // The result answers X-Cache and the stats headers of POST /convert; the task's stats stand in for a
+  // service that sends none. Its X-Processing-Time is the time to fetch the result, so the time shown is
+  // the task's own, from its timestamps.
   const s = status.stats ?? {};
-  return readConversion(response, 'background', {
+  const seconds = elapsedSeconds(status);
+  const conversion = await readConversion(response, 'background', {
     bytes: s.bytes,
     paths: s.paths ?? null,
     nodes: s.nodes ?? null,
     preset: s.preset ?? null,
-    seconds: elapsedSeconds(status),
   });
+  return seconds === null ? conversion : { ...conversion, stats: { ...conversion.stats, seconds } };
 }
 
 function elapsedSeconds(status: TaskStatus): number | null {

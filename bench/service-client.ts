@@ -1,10 +1,17 @@
 /**
- * The service benchmark's HTTP client: one kept-alive loopback connection,
- * request bodies built once, each request timed with process.hrtime.bigint()
- * from the call to the last byte of the answer. autocannon reports whole
- * milliseconds, too coarse for a path whose cost is a fraction of one.
+ * The service benchmark's HTTP clients, each request timed with
+ * process.hrtime.bigint() from the call to the last byte of the answer
+ * (autocannon reports whole milliseconds, too coarse for a path whose cost is
+ * a fraction of one):
+ * - TimedClient: node:http with a keep-alive agent, what a Node program would use;
+ * - RawClient: autocannon's technique with microsecond timing: one kept-alive
+ *   socket, each request's bytes built once and written in one call, the answer
+ *   read by its Content-Length. Its own cost per request is a few microseconds,
+ *   so what it measures is the server's path and the loopback, not a client
+ *   library.
  */
 import { Agent, request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 
 export interface MultipartBody {
   body: Buffer;
@@ -82,6 +89,120 @@ export class TimedClient {
 
   close(): void {
     this.#agent.destroy();
+  }
+}
+
+/** A request as the bytes RawClient writes: request line, headers and body, built once. */
+export function rawRequest(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: { bytes: Uint8Array; contentType: string },
+): Buffer {
+  const head =
+    `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+    (body ? `Content-Type: ${body.contentType}\r\nContent-Length: ${body.bytes.length}\r\n` : '') +
+    '\r\n';
+  return body ? Buffer.concat([Buffer.from(head, 'latin1'), body.bytes]) : Buffer.from(head, 'latin1');
+}
+
+export interface RawAnswer {
+  ms: number;
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  bytes: number;
+}
+
+/** One kept-alive connection, one request at a time; answers must carry Content-Length (no chunked). */
+export class RawClient {
+  readonly #socket: Socket;
+  /** The answer's bytes so far, as received (joined once the head is complete or the body is). */
+  #chunks: Buffer[] = [];
+  #received = 0;
+  /** Once the head is parsed: its size, status, headers and the body's length. */
+  #head: { size: number; status: number; headers: Record<string, string>; length: number } | null = null;
+  #waiting: { t0: bigint; resolve: (a: RawAnswer) => void; reject: (e: Error) => void } | null = null;
+
+  private constructor(socket: Socket) {
+    this.#socket = socket;
+    socket.on('data', (data: Buffer) => {
+      this.#chunks.push(data);
+      this.#received += data.length;
+      this.#parse();
+    });
+    socket.on('error', (e) => this.#fail(e));
+    socket.on('close', () => this.#fail(new Error('connection closed by the server')));
+  }
+
+  static open(url: string): Promise<RawClient> {
+    const { hostname, port } = new URL(url);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => resolve(new RawClient(socket)));
+      socket.setNoDelay(true);
+      socket.once('error', reject);
+    });
+  }
+
+  send(request: Buffer): Promise<RawAnswer> {
+    if (this.#waiting) return Promise.reject(new Error('RawClient sends one request at a time'));
+    return new Promise((resolve, reject) => {
+      this.#waiting = { t0: process.hrtime.bigint(), resolve, reject };
+      this.#socket.write(request);
+    });
+  }
+
+  /** Like `send`, but fails unless the answer is a 200 (with the given X-Cache, if any). */
+  async expect(request: Buffer, cache?: 'HIT' | 'MISS'): Promise<RawAnswer> {
+    const a = await this.send(request);
+    if (a.status !== 200) throw new Error(`${request.toString('latin1', 0, 60)}...: ${a.status}`);
+    if (cache && a.headers['x-cache'] !== cache)
+      throw new Error(`X-Cache ${a.headers['x-cache']}, expected ${cache}`);
+    return a;
+  }
+
+  #parse(): void {
+    const waiting = this.#waiting;
+    if (!waiting) return;
+    if (!this.#head) {
+      const joined = this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks);
+      this.#chunks = [joined];
+      const end = joined.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const lines = joined.toString('latin1', 0, end).split('\r\n');
+      const headers: Record<string, string> = {};
+      for (const line of lines.slice(1)) {
+        const colon = line.indexOf(':');
+        headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      if (headers['content-length'] === undefined) {
+        this.#fail(new Error('RawClient needs answers with Content-Length'));
+        return;
+      }
+      const status = Number(lines[0].split(' ')[1]);
+      this.#head = { size: end + 4, status, headers, length: Number(headers['content-length']) };
+    }
+    const { size, status, headers, length } = this.#head;
+    if (this.#received < size + length) return;
+    const ms = Number(process.hrtime.bigint() - waiting.t0) / 1e6;
+    // Keep-alive with one request at a time: nothing follows the answer.
+    this.#chunks = [];
+    this.#received = 0;
+    this.#head = null;
+    this.#waiting = null;
+    waiting.resolve({ ms, status, headers, bytes: length });
+  }
+
+  #fail(e: Error): void {
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    this.#chunks = [];
+    this.#received = 0;
+    this.#head = null;
+    waiting?.reject(e);
+  }
+
+  close(): void {
+    this.#socket.destroy();
   }
 }
 

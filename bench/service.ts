@@ -1,20 +1,27 @@
 /**
- * Service benchmark, runnable on its own (`npx tsx bench/service.ts`; build first with `npm run build:node`)
- * and meant to run as part of `npm run bench`: starts the built server in its own process on loopback, at
- * the default log level, and measures
- *  1. cached POST /convert: latency percentiles of one client sending one request at a time (timed with
- *     process.hrtime), and requests/s with 10 connections (autocannon);
+ * Service benchmark, runnable on its own (`npm run bench:service`) and run after `npm run bench`: starts
+ * the built server (dist/) in its own process on loopback, at the default log level, and measures
+ *  1. cached POST /convert: latency percentiles of one client sending one request at a time, and
+ *     requests/s with 10 connections (autocannon);
  *  2. uncached conversions/s over a fixed, seeded image set (use_cache=false);
- *  3. the HTTP path's overhead on an uncached 512 px conversion: one client, one request at a time, against
- *     decoding and vectorizing the same bytes with the same options directly in this process, interleaved,
- *     medians of many runs after warm-up. Interleaved with them, to say where the overhead goes: the same
- *     conversion on a worker pool in this process (the thread hop), X-Processing-Time (the route handler),
- *     a cache hit and GET /health (the HTTP round trip with no conversion).
+ *  3. the HTTP path's overhead on uncached 512 px conversions (a logo in binary and in colour, a
+ *     photograph in colour), one request at a time, back to back: for each request, the time the client
+ *     waited minus the time the engine took for that very request (decode + vectorize, measured inside
+ *     the worker thread and sent as X-Engine-Time). Pairing each request with its own engine time keeps
+ *     the figure free of the engine's run-to-run spread and of the difference between two JIT-compiled
+ *     copies of the engine (this process's and the worker's). Sent as the whole body (image/png) and as
+ *     multipart with a raw-socket client (RawClient: the server's path and the loopback, not a client
+ *     library), and as multipart with node:http (what a Node program sees). With them: GET /health (the
+ *     bare round trip) and the engine called in this process on the same bytes (dist/ build);
+ *  4. the overhead at saturation: the same 512 px logo conversions, as many in flight as there are
+ *     workers + 1, through HTTP against the same worker pool code called in this process: how much the
+ *     HTTP path costs in conversions per second when the machine is busy.
  * Writes bench/.cache/service.json and prints a Markdown table.
  *
  *   --duration S   seconds per autocannon run (default 10)
- *   --runs N       timed runs per figure of part 3 (default 300), and 10 N cached requests for part 1
- *   --warmup N     untimed runs first, per mode of part 3 (default 150: the worker thread has its own JIT)
+ *   --runs N       timed requests per figure of part 3 (default 300; a third of it for the photograph),
+ *                  and 10 N cached requests for part 1
+ *   --warmup N     untimed requests first, per case of part 3 (default 150: the worker has its own JIT)
  *   --main FILE    server entry to start (default dist/server/main.js), e.g. another build to compare
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
@@ -26,11 +33,10 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import sharp from 'sharp';
-import { vectorize } from '../src/engine/index.js';
-import { decodeImage } from '../src/node/decode/index.js';
 import { loadConfig } from '../src/server/config.js';
 import { WorkerPool } from '../src/server/pool/worker-pool.js';
-import { median, multipart, quantile, TimedClient } from './service-client.js';
+import type { ConvertTask } from '../src/server/pool/protocol.js';
+import { median, multipart, quantile, RawClient, rawRequest, TimedClient } from './service-client.js';
 
 const { values } = parseArgs({
   options: {
@@ -69,6 +75,37 @@ async function logo(seed: number, size = 512): Promise<Buffer> {
   }
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="100%" height="100%" fill="#fff"/>${shapes}</svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/**
+ * A 512 px photograph-like JPEG: soft blurred shapes over a gradient, a few sharp-edged objects and
+ * sensor-like noise (seeded), so that bench:service needs no photo package.
+ */
+async function photo(seed: number, size = 512): Promise<Buffer> {
+  const rnd = lcg(seed);
+  const hsl = () =>
+    `hsl(${Math.floor(rnd() * 360)},${30 + Math.floor(rnd() * 50)}%,${25 + Math.floor(rnd() * 50)}%)`;
+  let soft = '';
+  for (let i = 0; i < 40; i++) {
+    soft += `<ellipse cx="${rnd() * size}" cy="${rnd() * size}" rx="${20 + rnd() * 120}" ry="${20 + rnd() * 120}" fill="${hsl()}" fill-opacity="0.6"/>`;
+  }
+  let sharpEdged = '';
+  for (let i = 0; i < 6; i++) {
+    sharpEdged += `<rect x="${rnd() * size}" y="${rnd() * size}" width="${10 + rnd() * 80}" height="${10 + rnd() * 80}" fill="${hsl()}"/>`;
+  }
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><defs>` +
+    `<linearGradient id="sky" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${hsl()}"/><stop offset="1" stop-color="${hsl()}"/></linearGradient>` +
+    `<filter id="soft"><feGaussianBlur stdDeviation="14"/></filter></defs>` +
+    `<rect width="100%" height="100%" fill="url(#sky)"/><g filter="url(#soft)">${soft}</g>${sharpEdged}</svg>`;
+  const pixels = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer();
+  for (let i = 0; i < pixels.length; i++) {
+    const noise = (rnd() + rnd() + rnd() - 1.5) * 4;
+    pixels[i] = Math.max(0, Math.min(255, Math.round(pixels[i] + noise)));
+  }
+  return sharp(pixels, { raw: { width: size, height: size, channels: 3 } })
+    .jpeg({ quality: 88 })
+    .toBuffer();
 }
 
 /** A free loopback port: bind port 0, read it, release it. */
@@ -112,12 +149,22 @@ async function startServer(): Promise<{ child: ChildProcess; url: string }> {
 }
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+const seconds = (header: string | string[] | undefined) => Number(header) * 1000;
 
 const config = loadConfig({});
-const pool = new WorkerPool({ size: 1, maxQueue: 1, timeoutMs: 60_000 });
+const limits = { maxSide: config.maxImageDimension, maxPixels: config.maxImagePixels, resize: false };
 const images = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((seed) => logo(seed)));
 const client = new TimedClient();
 const { child, url } = await startServer();
+const raw = await RawClient.open(url);
+const pool = new WorkerPool({ size: cpus().length, maxQueue: 1000, timeoutMs: 60_000 });
+// The engine in this process, from the same dist/ build the server runs (tsx would compile src/ differently).
+const engine = (await import(
+  new URL('dist/engine/index.js', ROOT).href
+)) as typeof import('../src/engine/index.js');
+const decoder = (await import(
+  new URL('dist/node/decode/index.js', ROOT).href
+)) as typeof import('../src/node/decode/index.js');
 try {
   // 1. Cache hits: prime once, then the same request again and again.
   const cachedBody = multipart(images[0]);
@@ -149,75 +196,112 @@ try {
   );
   const uncachedPerSecond = (images.length * 3) / (ms(t0) / 1000);
 
-  // 3. HTTP path against the engine called directly, one conversion at a time, same bytes and options:
-  // binary (a few ms, where the fixed cost of HTTP shows most) and colour. Uncached: use_cache=false.
-  // Interleaved with it, to say where the overhead goes: the same conversion on a worker pool in this
-  // process (the thread hop alone), a cache hit and GET /health (HTTP with no conversion).
-  const subject = images[1];
-  const limits = { maxSide: config.maxImageDimension, maxPixels: config.maxImagePixels, resize: false };
-  const overheadFor = async (mode: 'binary' | 'color') => {
-    const body = multipart(subject);
-    const target = `${url}/convert?use_cache=false&color_mode=${mode}`;
-    const hitTarget = `${url}/convert?color_mode=${mode}`;
-    const direct = async () => {
+  // 3. The HTTP path's overhead, one uncached request at a time, each paired with its own engine time.
+  const cases = [
+    { name: '512 px logo, binary', image: images[1], type: 'image/png', mode: 'binary', runs: RUNS },
+    { name: '512 px logo, colour', image: images[1], type: 'image/png', mode: 'color', runs: RUNS },
+    {
+      name: '512 px photograph, colour',
+      image: await photo(7),
+      type: 'image/jpeg',
+      mode: 'color',
+      runs: Math.ceil(RUNS / 3),
+    },
+  ] as const;
+  const health = rawRequest('GET', '/health');
+  const overhead = [];
+  for (const c of cases) {
+    const path = `/convert?use_cache=false&color_mode=${c.mode}`;
+    const form = multipart(c.image);
+    const asBody = rawRequest('POST', path, { bytes: c.image, contentType: c.type });
+    const asForm = rawRequest('POST', path, { bytes: form.body, contentType: form.contentType });
+    /** client ms − engine ms of the same request, and the engine ms. */
+    const paired = async (
+      send: () => Promise<{ ms: number; headers: Record<string, string | string[] | undefined> }>,
+    ) => {
+      for (let i = 0; i < WARMUP; i++) await send();
+      const over: number[] = [];
+      const eng: number[] = [];
+      const total: number[] = [];
+      for (let i = 0; i < c.runs; i++) {
+        const a = await send();
+        const e = seconds(a.headers['x-engine-time']);
+        if (!(e > 0)) throw new Error(`${c.name}: no X-Engine-Time on an uncached answer`);
+        over.push(a.ms - e);
+        eng.push(e);
+        total.push(a.ms);
+      }
+      return { overheadMs: median(over), engineMs: median(eng), totalMs: median(total) };
+    };
+    const body = await paired(() => raw.expect(asBody, 'MISS'));
+    const formRaw = await paired(() => raw.expect(asForm, 'MISS'));
+    const formNode = await paired(() => client.expect(`${url}${path}`, form, 'MISS'));
+    const healthMs: number[] = [];
+    for (let i = 0; i < c.runs; i++) healthMs.push((await raw.expect(health)).ms);
+    const direct: number[] = [];
+    for (let i = 0; i < WARMUP + c.runs; i++) {
       const s = process.hrtime.bigint();
-      const { raster } = await decodeImage(subject, limits);
-      vectorize(raster, { mode });
-      return ms(s);
-    };
-    const onPool = async () => {
-      const s = process.hrtime.bigint();
-      const task = {
-        bytes: subject,
-        options: { mode },
-        limits,
-        enhance: false,
-        stream: false,
-        progress: false,
-      };
-      await pool.run(task);
-      return ms(s);
-    };
-    const viaHttp = () => client.expect(target, body, 'MISS');
-    await client.expect(hitTarget, body, 'MISS');
-    const samples = {
-      direct: [] as number[],
-      pool: [] as number[],
-      http: [] as number[],
-      handler: [] as number[],
-    };
-    const floor = { hit: [] as number[], health: [] as number[] };
-    for (let i = 0; i < WARMUP + RUNS; i++) {
-      const d = await direct();
-      const p = await onPool();
-      const a = await viaHttp();
-      const hit = await client.expect(hitTarget, body, 'HIT');
-      const health = await client.get(`${url}/health`);
-      if (i < WARMUP) continue;
-      samples.direct.push(d);
-      samples.pool.push(p);
-      samples.http.push(a.ms);
-      samples.handler.push(Number(a.headers['x-processing-time']) * 1000);
-      floor.hit.push(hit.ms);
-      floor.health.push(health.ms);
+      const { raster } = await decoder.decodeImage(c.image, limits);
+      engine.vectorize(raster, { mode: c.mode });
+      if (i >= WARMUP) direct.push(ms(s));
     }
-    const d = median(samples.direct);
-    const h = median(samples.http);
-    return {
-      mode,
-      runs: RUNS,
-      directMedianMs: d,
-      httpMedianMs: h,
-      overheadMs: h - d,
-      overheadPercent: ((h - d) / d) * 100,
-      /** Where it goes: the thread hop (pool in this process), and the HTTP round trip around it. */
-      workerPoolMedianMs: median(samples.pool),
-      handlerMedianMs: median(samples.handler),
-      cacheHitMedianMs: median(floor.hit),
-      healthMedianMs: median(floor.health),
-    };
+    const percent = (o: { overheadMs: number; engineMs: number }) => (o.overheadMs / o.engineMs) * 100;
+    overhead.push({
+      case: c.name,
+      runs: c.runs,
+      body: { ...body, percent: percent(body) },
+      multipart: { ...formRaw, percent: percent(formRaw) },
+      multipartNodeHttp: { ...formNode, percent: percent(formNode) },
+      healthMs: median(healthMs),
+      engineInThisProcessMs: median(direct),
+    });
+  }
+
+  // 4. At saturation: conversions/s through HTTP against the same pool code in this process, over the
+  // 8 logos in turn (identical requests in flight would share one run and flatter HTTP).
+  const satRuns = Math.max(4 * RUNS, 200);
+  const satPath = '/convert?use_cache=false&color_mode=binary';
+  const satBodies = images.map((bytes) => rawRequest('POST', satPath, { bytes, contentType: 'image/png' }));
+  const clients = await Promise.all(Array.from({ length: parallel }, () => RawClient.open(url)));
+  const rate = async (one: (image: number, lane: number) => Promise<unknown>) => {
+    let next = 0;
+    const start = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: parallel }, async (_, lane) => {
+        for (let i = next++; i < satRuns; i = next++) await one(i % images.length, lane);
+      }),
+    );
+    return satRuns / (ms(start) / 1000);
   };
-  const overhead = [await overheadFor('binary'), await overheadFor('color')];
+  const onPool = (image: number) =>
+    pool.run({
+      bytes: images[image],
+      options: { mode: 'binary' },
+      limits,
+      enhance: false,
+      stream: false,
+      progress: false,
+    } satisfies ConvertTask);
+  const viaHttp = (image: number, lane: number) => clients[lane].expect(satBodies[image], 'MISS');
+  await rate(onPool);
+  await rate(viaHttp);
+  const poolRates: number[] = [];
+  const httpRates: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    poolRates.push(await rate(onPool));
+    httpRates.push(await rate(viaHttp));
+  }
+  for (const c of clients) c.close();
+  const enginePerSecond = median(poolRates);
+  const httpPerSecond = median(httpRates);
+  const saturation = {
+    case: '512 px logos, binary',
+    inFlight: parallel,
+    conversions: satRuns,
+    enginePerSecond,
+    httpPerSecond,
+    percent: (enginePerSecond / httpPerSecond - 1) * 100,
+  };
 
   const cachedP99 = quantile(hitMs, 0.99);
   const results = {
@@ -238,32 +322,41 @@ try {
     },
     uncached: { conversionsPerSecond: uncachedPerSecond, images: images.length, size: 512, parallel },
     overhead,
+    saturation,
     targets: {
       cachedP99Under5ms: cachedP99 < 5,
-      overheadUnder10Percent: overhead.map((o) => ({ mode: o.mode, met: o.overheadPercent < 10 })),
+      overheadUnder10Percent: [
+        ...overhead.map((o) => ({ case: o.case, met: o.body.percent < 10 })),
+        { case: `${saturation.case}, at saturation`, met: saturation.percent < 10 },
+      ],
     },
   };
   mkdirSync(new URL('bench/.cache/', ROOT), { recursive: true });
   writeFileSync(new URL('bench/.cache/service.json', ROOT), JSON.stringify(results, null, 2));
   const f = (n: number, d = 1) => n.toFixed(d);
   const l = results.cached.latencyMs;
+  const met = (ok: boolean) => (ok ? 'met' : 'missed');
   console.log(`
 | service figure (loopback, ${cpus().length} cores) | value | target |
 |---|---|---|
-| cached POST /convert, one client: latency p50 / p99 / max (ms, ${l.requests} requests) | ${f(l.p50, 2)} / ${f(l.p99, 2)} / ${f(l.max, 2)} | p99 < 5 ms: ${results.targets.cachedP99Under5ms ? 'met' : 'missed'} |
+| cached POST /convert, one client: latency p50 / p99 / max (ms, ${l.requests} requests) | ${f(l.p50, 2)} / ${f(l.p99, 2)} / ${f(l.max, 2)} | p99 < 5 ms: ${met(results.targets.cachedP99Under5ms)} |
 | cached POST /convert, 10 connections: requests/s; latency p50 / p99 (ms, autocannon) | ${f(results.cached.requestsPerSecond, 0)}; ${f(cachedThroughput.latency.p50)} / ${f(cachedThroughput.latency.p99)} | |
 | uncached conversions/s, 8 logos of 512 px, ${parallel} in parallel | ${f(uncachedPerSecond)} | |
 ${overhead
   .map(
     (o) =>
-      `| 512 px ${o.mode}: engine direct / over HTTP, median of ${o.runs} (ms) | ${f(o.directMedianMs, 2)} / ${f(o.httpMedianMs, 2)} | |\n` +
-      `| HTTP overhead, 512 px ${o.mode} | ${f(o.overheadMs, 2)} ms (${f(o.overheadPercent)}%) | < 10%: ${o.overheadPercent < 10 ? 'met' : 'missed'} |\n` +
-      `| 512 px ${o.mode}, same runs: on a worker pool in-process / in the route handler / a cache hit / GET /health (ms) | ${f(o.workerPoolMedianMs, 2)} / ${f(o.handlerMedianMs, 2)} / ${f(o.cacheHitMedianMs, 2)} / ${f(o.healthMedianMs, 2)} | |`,
+      `| ${o.case}: engine time (in the worker, median of ${o.runs}) / whole request | ${f(o.body.engineMs, 2)} / ${f(o.body.totalMs, 2)} ms | |\n` +
+      `| ${o.case}: HTTP overhead, image as the body | ${f(o.body.overheadMs, 2)} ms (${f(o.body.percent)}%) | < 10%: ${met(o.body.percent < 10)} |\n` +
+      `| ${o.case}: HTTP overhead, multipart / multipart from node:http | ${f(o.multipart.overheadMs, 2)} ms (${f(o.multipart.percent)}%) / ${f(o.multipartNodeHttp.overheadMs, 2)} ms (${f(o.multipartNodeHttp.percent)}%) | |\n` +
+      `| ${o.case}: GET /health round trip; engine called in this process | ${f(o.healthMs, 2)} ms; ${f(o.engineInThisProcessMs, 2)} ms | |`,
   )
   .join('\n')}
+| ${saturation.case}, ${parallel} in flight: conversions/s, pool in this process / through HTTP | ${f(saturation.enginePerSecond)} / ${f(saturation.httpPerSecond)} | |
+| ${saturation.case}: HTTP overhead at saturation | ${f(saturation.percent)}% | < 10%: ${met(saturation.percent < 10)} |
 `);
 } finally {
   await pool.close();
   client.close();
+  raw.close();
   child.kill('SIGTERM');
 }

@@ -1,11 +1,12 @@
 /**
  * The web UI in a real browser against the real service: phone width and
- * labels, and the API key flow with a service that requires a key.
+ * labels, the colours control, and the API key flow with a service that
+ * requires a key.
  */
 import { describe, expect, it } from 'vitest';
 import { shapes } from './fixtures.js';
 import { PHONE, shotPath } from './harness.js';
-import { closeClean, serviceError, uiSession, upload } from './page.js';
+import { closeClean, serviceError, switchMode, uiSession, upload } from './page.js';
 
 describe('web UI: phone width and labels', () => {
   const session = uiSession();
@@ -29,6 +30,53 @@ describe('web UI: phone width and labels', () => {
         .map((el) => el.outerHTML.slice(0, 80))
     `);
     expect(unlabelled).toEqual([]);
+    await closeClean(page);
+  }, 60_000);
+});
+
+describe('web UI: the colours control', () => {
+  const session = uiSession();
+
+  it('reaches 256 colours with the slider or the box, in steps of one at the low end', async () => {
+    const page = await session.open();
+    await upload(page, await shapes());
+    await page.getByRole('img', { name: 'SVG of shapes.png' }).waitFor();
+    await switchMode(page, 'Colour', 'color');
+    const sent = (colors: string) =>
+      page.waitForRequest(
+        (r) => r.url().includes('/api/convert') && new URL(r.url()).searchParams.get('colors') === colors,
+      );
+    let request = sent('8');
+    await page.getByRole('checkbox', { name: 'Choose the number of colours automatically' }).uncheck();
+    await request;
+    const slider = page.getByRole('slider', { name: 'Colours' });
+    const box = page.getByRole('spinbutton', { name: 'Colours, exact number' });
+    expect(await box.inputValue()).toBe('8');
+
+    request = sent('256');
+    await slider.press('End');
+    expect(await box.inputValue()).toBe('256');
+    expect(await slider.getAttribute('aria-valuetext')).toBe('256');
+    await request;
+
+    request = sent('3');
+    await slider.press('Home');
+    await slider.press('ArrowRight');
+    expect(await box.inputValue()).toBe('3');
+    await request;
+
+    request = sent('100');
+    await box.fill('100');
+    expect(await slider.getAttribute('aria-valuetext')).toBe('100');
+    await request;
+
+    // Out of range: the box says so and nothing changes; leaving it shows the value in force.
+    await box.fill('300');
+    expect(await box.getAttribute('aria-invalid')).toBe('true');
+    expect(await slider.getAttribute('aria-valuetext')).toBe('100');
+    await box.press('Tab');
+    expect(await box.inputValue()).toBe('100');
+    await page.screenshot({ path: shotPath('colours-control.png') });
     await closeClean(page);
   }, 60_000);
 });

@@ -1,13 +1,21 @@
 /**
  * The UI's pure logic, run in Node: the event-stream parser that follows
  * background jobs, the options-to-query mapping of the API contract, the
- * zoom maths shared by both panes, file naming for downloads, and how a
- * background task's result reads its statistics (fetch stubbed).
+ * scale of the colour-count slider, the zoom maths shared by both panes,
+ * file naming for downloads, and how a background task's result reads its
+ * statistics (fetch stubbed).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PRESETS } from '../../src/engine/options.js';
 import { SseParser, type SseEvent } from '../../web/src/api/sse-parser.js';
 import { taskResult, type TaskStatus } from '../../web/src/api/tasks.js';
+import {
+  COLOR_STOPS,
+  colorStopIndex,
+  MAX_COLORS,
+  MIN_COLORS,
+  parseColors,
+} from '../../web/src/options/color-stops.js';
 import {
   effectiveValues,
   INITIAL_OPTIONS,
@@ -155,11 +163,50 @@ describe('options model', () => {
     expect(effectiveValues(auto, 'no-such-preset').mode).toBe('binary');
   });
 
+  it('sends any colour count the service takes, up to 256', () => {
+    const options = setOption(setOption(INITIAL_OPTIONS, 'mode', 'color'), 'colors', 256);
+    expect(toQuery(options).toString()).toBe('colors=256&color_mode=color');
+    expect(effectiveValues(options).colors).toBe(256);
+  });
+
   it('gives different keys to different options and the same key to the same options', () => {
     const a = setOption(setOption(INITIAL_OPTIONS, 'detail', 0.7), 'speckle', 9);
     const b = setOption(setOption(INITIAL_OPTIONS, 'speckle', 9), 'detail', 0.7);
     expect(optionsKey(a)).toBe(optionsKey(b));
     expect(optionsKey(a)).not.toBe(optionsKey(setOption(a, 'detail', 0.75)));
+  });
+});
+
+describe('colour-count slider scale', () => {
+  it('spans the contract’s 2-256 in increasing stops, one per count up to 16', () => {
+    expect([MIN_COLORS, MAX_COLORS]).toEqual([2, 256]);
+    expect(COLOR_STOPS[0]).toBe(2);
+    expect(COLOR_STOPS.at(-1)).toBe(256);
+    expect(COLOR_STOPS.slice(0, 15)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    for (let i = 1; i < COLOR_STOPS.length; i++) {
+      expect(COLOR_STOPS[i]).toBeGreaterThan(COLOR_STOPS[i - 1]);
+      // Above 16 a step is at most an eighth of the count: no stretch of the scale is coarse.
+      expect(COLOR_STOPS[i] - COLOR_STOPS[i - 1]).toBeLessThanOrEqual(Math.max(1, COLOR_STOPS[i - 1] / 8));
+    }
+    expect(COLOR_STOPS.length).toBeLessThanOrEqual(50);
+    // Every preset's count is a stop, so a preset never shows between two.
+    for (const preset of Object.values(PRESETS)) {
+      if (typeof preset.colors === 'number') expect(COLOR_STOPS).toContain(preset.colors);
+    }
+  });
+
+  it('places a count on its stop, or on the nearest (the lower on a tie)', () => {
+    COLOR_STOPS.forEach((n, i) => expect(colorStopIndex(n)).toBe(i));
+    expect(COLOR_STOPS[colorStopIndex(100)]).toBe(96);
+    expect(COLOR_STOPS[colorStopIndex(101)]).toBe(104);
+    expect(COLOR_STOPS[colorStopIndex(250)]).toBe(256);
+    expect(colorStopIndex(1)).toBe(0);
+  });
+
+  it('takes a typed whole number from 2 to 256 and nothing else', () => {
+    expect(['2', '100', ' 64 ', '256', '007'].map(parseColors)).toEqual([2, 100, 64, 256, 7]);
+    for (const text of ['', '1', '0', '257', '12.5', '-4', '1e2', 'auto'])
+      expect(parseColors(text)).toBeNull();
   });
 });
 

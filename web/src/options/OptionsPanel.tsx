@@ -1,5 +1,6 @@
 import { PRESET_NAMES } from '../../../src/engine/options.js';
-import { Check, Choice, Field, Range } from './fields.js';
+import { COLOR_STOPS, colorStopIndex, MAX_COLORS, MIN_COLORS, parseColors } from './color-stops.js';
+import { Check, Choice, Field, Range, SteppedRange } from './fields.js';
 import {
   effectiveValues,
   setOption,
@@ -140,13 +141,13 @@ export function OptionsPanel({ options, onChange, pickedPreset }: OptionsPanelPr
             onChange={(b) => set('colors', b ? 'auto' : 8)}
           />
           {v.colors !== 'auto' && (
-            <Range
+            <SteppedRange
               id="colors"
               label={v.mode === 'grayscale' ? 'Grey levels' : 'Colours'}
-              help="Fewer colours give fewer shapes and a smaller file."
-              min={2}
-              max={64}
-              step={1}
+              help={`Fewer colours give fewer shapes and a smaller file. The slider takes larger steps above 16; the box takes any number from ${MIN_COLORS} to ${MAX_COLORS}.`}
+              stops={COLOR_STOPS}
+              stopIndex={colorStopIndex}
+              parse={parseColors}
               value={v.colors}
               onChange={(n) => set('colors', n)}
             />

@@ -1,5 +1,5 @@
 /** Labelled form controls with a one-line explanation each, shared by the options panel. */
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 
 interface FieldProps {
   readonly id: string;
@@ -54,6 +54,74 @@ export function Range({ id, label, help, min, max, step, value, format = String,
         aria-valuetext={format(value)}
         onChange={(e) => onChange(Number(e.currentTarget.value))}
       />
+    </Field>
+  );
+}
+
+interface SteppedRangeProps {
+  readonly id: string;
+  readonly label: string;
+  readonly help: string;
+  /** Increasing values the slider steps over, one per position. */
+  readonly stops: readonly number[];
+  /** The slider position that shows a value (for one between stops, the nearest). */
+  readonly stopIndex: (value: number) => number;
+  /** A value typed in the box, or null while the text is not one. */
+  readonly parse: (text: string) => number | null;
+  readonly value: number;
+  readonly onChange: (value: number) => void;
+}
+
+/**
+ * A slider over uneven stops (fine steps where they matter, coarse ones
+ * elsewhere) with a number box beside it for any value, also between stops.
+ * The box keeps what is typed until it leaves; only valid values are sent.
+ */
+export function SteppedRange({
+  id,
+  label,
+  help,
+  stops,
+  stopIndex,
+  parse,
+  value,
+  onChange,
+}: SteppedRangeProps) {
+  const [draft, setDraft] = useState<string | null>(null);
+  return (
+    <Field id={id} label={label} help={help}>
+      <div className="range-number">
+        <input
+          id={id}
+          type="range"
+          min={0}
+          max={stops.length - 1}
+          step={1}
+          value={stopIndex(value)}
+          aria-describedby={`${id}-help`}
+          aria-valuetext={String(value)}
+          onChange={(e) => onChange(stops[Number(e.currentTarget.value)] ?? value)}
+        />
+        <input
+          id={`${id}-number`}
+          type="number"
+          inputMode="numeric"
+          min={stops[0]}
+          max={stops.at(-1)}
+          step={1}
+          value={draft ?? String(value)}
+          aria-label={`${label}, exact number`}
+          aria-describedby={`${id}-help`}
+          aria-invalid={draft !== null && parse(draft) === null}
+          onChange={(e) => {
+            const text = e.currentTarget.value;
+            setDraft(text);
+            const n = parse(text);
+            if (n !== null && n !== value) onChange(n);
+          }}
+          onBlur={() => setDraft(null)}
+        />
+      </div>
     </Field>
   );
 }

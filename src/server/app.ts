@@ -1,10 +1,10 @@
 /**
  * Builds the fastify app with its dependencies injected (main.ts listens;
- * tests use app.inject()). The cache, job queue and upload store come from
- * the configuration (backends.ts: in memory, or Redis and BullMQ when
- * REDIS_HOST is set) unless `AppDeps` gives them. Every API route is served
- * at the root and under /api (the deployment's ingress sends /api to the
- * backend).
+ * tests use app.inject()). The cache, job queue and upload store (unless
+ * `AppDeps` gives them) and RATE_LIMIT's counter come from the configuration
+ * (backends.ts: in memory, or Redis and BullMQ when REDIS_HOST is set).
+ * Every API route is served at the root and under /api (the deployment's
+ * ingress sends /api to the backend).
  */
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -29,7 +29,7 @@ import { convertRoutes } from './routes/convert.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
 import { uploadRoutes } from './routes/uploads.js';
-import { FixedWindowLimiter, KeyChecker, securityHook } from './security.js';
+import { KeyChecker, securityHook } from './security.js';
 import type { JobInput, Service } from './service.js';
 import type { UploadStore } from './uploads/types.js';
 import { validatorCompiler } from './validation.js';
@@ -138,7 +138,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     done();
   });
   const keys = config.apiKeyRequired ? new KeyChecker(config.apiKeys) : null;
-  const limiter = config.rateLimitPerHour > 0 ? new FixedWindowLimiter(config.rateLimitPerHour) : null;
+  const limiter = config.rateLimitPerHour > 0 ? backends.rateLimiter(config.rateLimitPerHour) : null;
   // Nothing to enforce (the default): no hook, so no per-request path test.
   if (keys || limiter) app.addHook('onRequest', securityHook(keys, limiter));
 
@@ -208,6 +208,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     await pool.close();
     await cache?.close();
     await uploads.close();
+    await limiter?.close();
   });
   return app;
 }

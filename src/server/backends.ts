@@ -1,9 +1,10 @@
 /**
- * Picks the service's cache, upload store and job queue from the
- * configuration: the embedded in-memory ones when REDIS_HOST is unset (one
- * process, nothing to run beside it), Redis and BullMQ when it is set (every
- * replica shares the cache, the uploads and the jobs). Each backend is built
- * only when asked for, so an app given its own (tests) opens no connection.
+ * Picks the service's cache, upload store, job queue and rate-limit counter
+ * from the configuration: the embedded in-memory ones when REDIS_HOST is
+ * unset (one process, nothing to run beside it), Redis and BullMQ when it is
+ * set (every replica shares the cache, the uploads, the jobs and the
+ * RATE_LIMIT counts). Each backend is built only when asked for, so an app
+ * given its own (tests) opens no connection.
  */
 import { MemoryCache } from './cache/memory-cache.js';
 import { RedisCache } from './cache/redis-cache.js';
@@ -13,6 +14,9 @@ import type { ConversionRequest } from './convert-params.js';
 import { BullmqJobQueue, type JobCodec } from './jobs/bullmq-job-queue.js';
 import { MemoryJobQueue } from './jobs/memory-job-queue.js';
 import type { JobProcessor, JobQueue } from './jobs/types.js';
+import { MemoryRateLimiter } from './ratelimit/memory-rate-limiter.js';
+import { RedisRateLimiter } from './ratelimit/redis-rate-limiter.js';
+import type { RateLimiter } from './ratelimit/types.js';
 import { createRedis, describeRedis } from './redis-connection.js';
 import type { JobInput } from './service.js';
 import { MemoryUploadStore } from './uploads/memory-upload-store.js';
@@ -29,6 +33,8 @@ export interface Backends {
   cache(): ResultCache | null;
   uploads(): UploadStore;
   jobs(process: JobProcessor<JobInput>): JobQueue<JobInput>;
+  /** RATE_LIMIT's counter, `limit` requests per client and hour. */
+  rateLimiter(limit: number): RateLimiter;
 }
 
 /** Background jobs waiting, at most: four times the worker pool's wait queue. */
@@ -70,7 +76,7 @@ export const jobInputCodec: JobCodec<JobInput> = {
 /** For the start-up log: which backends, and where (never a password). */
 export function describeBackends(config: Config): string {
   return config.redis
-    ? `Redis at ${describeRedis(config.redis)}: cache, uploads and BullMQ job queue shared by every replica`
+    ? `Redis at ${describeRedis(config.redis)}: cache, uploads, BullMQ job queue and rate-limit counts shared by every replica`
     : 'embedded: in-memory cache, uploads and job queue (set REDIS_HOST to share them between replicas)';
 }
 
@@ -92,6 +98,7 @@ export function selectBackends(config: Config, log: BackendLog): Backends {
           maxPending: maxPending(config),
           ttlSeconds: config.taskResultTtlSeconds,
         }),
+      rateLimiter: (limit) => new MemoryRateLimiter({ limit }),
     };
   }
   const connect = (name: string, what: string) =>
@@ -122,6 +129,12 @@ export function selectBackends(config: Config, log: BackendLog): Backends {
         maxPending: maxPending(config),
         ttlSeconds: config.taskResultTtlSeconds,
         onError: throttledWarn(log, 'job queue'),
+      }),
+    rateLimiter: (limit) =>
+      new RedisRateLimiter({
+        client: connect('ratelimit', 'rate limit'),
+        limit,
+        onError: throttledWarn(log, 'rate limit (letting requests through uncounted)'),
       }),
   };
 }

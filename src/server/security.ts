@@ -4,13 +4,16 @@
  *   an X-API-Key from API_KEYS (several, for rotation). Keys are compared as
  *   sha256 digests with timingSafeEqual, and never logged (see logger.ts).
  * - RATE_LIMIT: requests per hour per key, or per client address without
- *   one, in a fixed window; answers carry X-RateLimit-Limit/Remaining/Reset
- *   and a refused request gets 429 with Retry-After.
+ *   one, in fixed one-hour windows counted by a RateLimiter (ratelimit/: in
+ *   memory, or in Redis and shared by the replicas); answers carry
+ *   X-RateLimit-Limit/Remaining/Reset and a refused request gets 429 with
+ *   Retry-After. A request the limiter could not count (Redis away) goes
+ *   through without those headers.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Clock } from './cache/types.js';
 import { ApiError } from './errors.js';
+import type { RateLimiter } from './ratelimit/types.js';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
@@ -28,45 +31,6 @@ export class KeyChecker {
   }
 }
 
-export interface LimitDecision {
-  allowed: boolean;
-  limit: number;
-  remaining: number;
-  /** Seconds until the window resets. */
-  resetSeconds: number;
-}
-
-/** Fixed one-hour windows per client; memory is bounded by sweeping windows that ended. */
-export class FixedWindowLimiter {
-  readonly #windows = new Map<string, { count: number; resetAt: number }>();
-  #lastSweep = 0;
-  constructor(
-    readonly limit: number,
-    readonly windowMs = 3_600_000,
-    readonly clock: Clock = Date.now,
-  ) {}
-
-  hit(client: string): LimitDecision {
-    const now = this.clock();
-    if (now - this.#lastSweep > this.windowMs) {
-      for (const [k, w] of this.#windows) if (w.resetAt <= now) this.#windows.delete(k);
-      this.#lastSweep = now;
-    }
-    let w = this.#windows.get(client);
-    if (!w || w.resetAt <= now) {
-      w = { count: 0, resetAt: now + this.windowMs };
-      this.#windows.set(client, w);
-    }
-    w.count++;
-    return {
-      allowed: w.count <= this.limit,
-      limit: this.limit,
-      remaining: Math.max(0, this.limit - w.count),
-      resetSeconds: Math.ceil((w.resetAt - now) / 1000),
-    };
-  }
-}
-
 /** Paths that need neither a key nor a rate-limit slot: probes, metrics, the UI's files and the docs. */
 export function isOpenPath(url: string, method: string): boolean {
   const path = url.split('?')[0].replace(/^\/api(?=\/|$)/, '') || '/';
@@ -80,7 +44,7 @@ export function isOpenPath(url: string, method: string): boolean {
   );
 }
 
-export function securityHook(keys: KeyChecker | null, limiter: FixedWindowLimiter | null) {
+export function securityHook(keys: KeyChecker | null, limiter: RateLimiter | null) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (request.method === 'OPTIONS' || isOpenPath(request.url, request.method)) return;
     const header = request.headers['x-api-key'];
@@ -93,7 +57,10 @@ export function securityHook(keys: KeyChecker | null, limiter: FixedWindowLimite
     }
     if (!limiter) return;
     const client = key && keys ? `key:${digest(key).toString('hex')}` : `ip:${request.ip}`;
-    const d = limiter.hit(client);
+    const counted = limiter.hit(client);
+    // The memory limiter answers at once; only a shared one is awaited.
+    const d = counted instanceof Promise ? await counted : counted;
+    if (!d) return;
     reply.header('X-RateLimit-Limit', String(d.limit));
     reply.header('X-RateLimit-Remaining', String(d.remaining));
     reply.header('X-RateLimit-Reset', String(d.resetSeconds));

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fileForm, makeApp, noisePng, shapesPng } from './helpers.js';
+import { fileForm, inOneRateLimitWindow, makeApp, noisePng, shapesPng } from './helpers.js';
 
 const apps: FastifyInstance[] = [];
 async function appWith(env: Record<string, string>): Promise<FastifyInstance> {
@@ -47,6 +47,7 @@ describe('API keys', () => {
 
 describe('rate limit', () => {
   it('429 with Retry-After and rate-limit headers past RATE_LIMIT requests per hour per client', async () => {
+    await inOneRateLimitWindow();
     const app = await appWith({ RATE_LIMIT: '3' });
     const seen = [];
     for (let i = 0; i < 3; i++) {
@@ -58,9 +59,11 @@ describe('rate limit', () => {
     expect(seen).toEqual(['2', '1', '0']);
     const refused = await app.inject('/cache/stats');
     expect(refused.json()).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
+    // The window is the clock hour: it resets at the top of the hour.
     const retry = Number(refused.headers['retry-after']);
-    expect(retry).toBeGreaterThan(3500);
-    expect(retry).toBeLessThanOrEqual(3600);
+    const toNextHour = (3_600_000 - (Date.now() % 3_600_000)) / 1000;
+    expect(retry).toBeGreaterThanOrEqual(Math.floor(toNextHour));
+    expect(retry).toBeLessThanOrEqual(Math.ceil(toNextHour) + 1);
     expect(Number(refused.headers['x-ratelimit-reset'])).toBe(retry);
     expect((await app.inject('/health')).statusCode).toBe(200);
     const other = await app.inject({ url: '/cache/stats', remoteAddress: '10.0.0.9' });

@@ -144,6 +144,16 @@ export function viewBoxSize(svg: string): [number, number] {
   return [Number(m[1]), Number(m[2])];
 }
 
+/**
+ * Waits out the last 10 seconds of a clock hour, if the test starts in them:
+ * RATE_LIMIT's windows are clock hours, and the test's requests must fall in
+ * one window.
+ */
+export async function inOneRateLimitWindow(): Promise<void> {
+  const left = 3_600_000 - (Date.now() % 3_600_000);
+  if (left < 10_000) await new Promise((r) => setTimeout(r, left + 10));
+}
+
 export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {

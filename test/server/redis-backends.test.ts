@@ -1,9 +1,10 @@
 /**
- * The Redis cache, Redis upload store and BullMQ job queue: the same
- * conformance suites as the memory backends, then what only a shared backend
- * can do: two replicas on one Redis, a job that waits for a worker to start,
- * a cancel from the replica that does not run the job, and a replica that
- * leaves without finishing its job. Runs its own redis-server.
+ * The Redis cache, Redis upload store, BullMQ job queue and Redis rate
+ * limiter: the same conformance suites as the memory backends, then what
+ * only a shared backend can do: two replicas on one Redis, a job that waits
+ * for a worker to start, a cancel from the replica that does not run the
+ * job, a replica that leaves without finishing its job, and a rate limit
+ * that lets requests through while Redis is away. Runs its own redis-server.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jobInputCodec } from '../../src/server/backends.js';
@@ -12,10 +13,15 @@ import { ApiError } from '../../src/server/errors.js';
 import { BullmqJobQueue, type JobCodec } from '../../src/server/jobs/bullmq-job-queue.js';
 import { failureReason, parseFailure } from '../../src/server/jobs/bullmq-records.js';
 import type { JobContext, JobProcessor, JobRecord } from '../../src/server/jobs/types.js';
+import {
+  RedisRateLimiter,
+  type RedisRateLimiterOptions,
+} from '../../src/server/ratelimit/redis-rate-limiter.js';
 import { createRedis, type RedisSettings } from '../../src/server/redis-connection.js';
 import { RedisUploadStore } from '../../src/server/uploads/redis-upload-store.js';
 import { cacheConformance } from './cache-conformance.js';
 import { jobQueueConformance, type QueueFactoryOptions } from './job-queue-conformance.js';
+import { rateLimiterConformance } from './rate-limiter-conformance.js';
 import { findRedisServer, startRedis, type TestRedis } from './redis-server.js';
 import { uploadStoreConformance } from './upload-store-conformance.js';
 
@@ -154,6 +160,89 @@ describe.skipIf(binary === null)('Redis backends', () => {
       }),
     { settle: () => sleep(150) },
   );
+
+  rateLimiterConformance('RedisRateLimiter', ({ limit, clock }) =>
+    track(
+      new RedisRateLimiter({
+        client: createRedis(settings, 'commands', 'test-ratelimit', ignore),
+        limit,
+        clock: clock.now,
+        prefix: prefix(),
+      }),
+    ),
+  );
+
+  describe('RedisRateLimiter across replicas', () => {
+    function limiter(
+      over: Partial<RedisRateLimiterOptions> & { redis?: RedisSettings; errors?: unknown[] } = {},
+    ) {
+      const { redis: at = settings, errors, ...rest } = over;
+      return track(
+        new RedisRateLimiter({
+          client: createRedis(at, 'commands', 'test-ratelimit', ignore),
+          limit: 3,
+          onError: (e) => errors?.push(e),
+          ...rest,
+        }),
+      );
+    }
+
+    it('replicas sharing a prefix share one count per client, in one expiring key per client and window', async () => {
+      const window = 7 * 3_600_000;
+      const shared = { prefix: prefix(), clock: () => window + 1000 };
+      const a = limiter(shared);
+      const b = limiter(shared);
+      expect(await a.hit('ip:10.0.0.1')).toMatchObject({ allowed: true, remaining: 2 });
+      expect(await b.hit('ip:10.0.0.1')).toMatchObject({ allowed: true, remaining: 1 });
+      expect(await a.hit('ip:10.0.0.1')).toMatchObject({ allowed: true, remaining: 0 });
+      expect(await b.hit('ip:10.0.0.1')).toMatchObject({ allowed: false, resetSeconds: 3599 });
+      expect(await b.hit('ip:10.0.0.2')).toMatchObject({ allowed: true, remaining: 2 });
+      const otherPrefix = limiter({ prefix: prefix(), clock: shared.clock });
+      expect(await otherPrefix.hit('ip:10.0.0.1')).toMatchObject({ allowed: true, remaining: 2 });
+      const probe = createRedis(settings, 'commands', 'probe', ignore);
+      try {
+        const key = `${shared.prefix}:ratelimit:ip:10.0.0.1:${window}`;
+        expect(await probe.get(key)).toBe('4');
+        const ttl = await probe.pttl(key);
+        // The window's 3599 s left, plus a minute's margin for replicas' clocks.
+        expect(ttl).toBeGreaterThan(3_658_000);
+        expect(ttl).toBeLessThanOrEqual(3_659_000);
+      } finally {
+        probe.disconnect();
+      }
+    });
+
+    it('lets requests through uncounted (and reports it) while Redis cannot be reached, within its deadline', async () => {
+      const errors: unknown[] = [];
+      const away = limiter({
+        redis: { host: '127.0.0.1', port: 1, password: undefined },
+        errors,
+        timeoutMs: 300,
+      });
+      const t0 = performance.now();
+      expect(await away.hit('ip:10.0.0.1')).toBeNull();
+      expect(await away.hit('ip:10.0.0.1')).toBeNull();
+      expect(performance.now() - t0).toBeLessThan(2000);
+      expect(errors).toHaveLength(2);
+    });
+
+    it('lets requests through at once, without waiting for a deadline, when the Redis it used goes away', async () => {
+      const own = await startRedis(binary!);
+      try {
+        const errors: unknown[] = [];
+        const l = limiter({ redis: own.settings, errors, timeoutMs: 1000 });
+        expect(await l.hit('ip:10.0.0.1')).toMatchObject({ allowed: true, remaining: 2 });
+        await own.stop();
+        await expect.poll(() => l.hit('ip:10.0.0.1'), { timeout: 5000 }).toBeNull();
+        const t0 = performance.now();
+        for (let i = 0; i < 5; i++) expect(await l.hit('ip:10.0.0.1')).toBeNull();
+        expect(performance.now() - t0).toBeLessThan(1000);
+        expect(errors.length).toBeGreaterThanOrEqual(6);
+      } finally {
+        await own.stop();
+      }
+    });
+  });
 
   describe('RedisCache across replicas', () => {
     it('serves on one replica what another stored, bounds bytes, and counts for all', async () => {

@@ -56,7 +56,8 @@ export async function startRedis(binary: string, password?: string): Promise<Tes
   return {
     settings,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      // Killed already: a child killed by a signal keeps exitCode null.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
       await exited;

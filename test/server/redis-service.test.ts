@@ -1,15 +1,28 @@
 /**
  * The service on Redis, end to end: two app replicas configured only with
  * REDIS_HOST/REDIS_PORT/REDIS_PASSWORD share the result cache, the chunked
- * uploads and the background jobs; readiness follows Redis; the started
- * server names its Redis without the password. Runs its own redis-server
- * (with a password, as the production compose file does).
+ * uploads, the background jobs and the RATE_LIMIT counts; readiness follows
+ * Redis, and the rate limit lets requests through while Redis is away; the
+ * started server names its Redis without the password. Runs its own
+ * redis-server (with a password, as the production compose file does).
  */
 import { spawn } from 'node:child_process';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectSafeSvg, fileForm, form, makeApp, noisePng, shapesPng, waitFor } from './helpers.js';
+import { loggerOptions } from '../../src/server/logger.js';
+import {
+  expectSafeSvg,
+  fileForm,
+  form,
+  inOneRateLimitWindow,
+  makeApp,
+  noisePng,
+  shapesPng,
+  waitFor,
+} from './helpers.js';
 import { findRedisServer, startRedis, type TestRedis } from './redis-server.js';
 
 const binary = findRedisServer();
@@ -144,6 +157,56 @@ describe.skipIf(binary === null)('the service on Redis', () => {
     } finally {
       await away.close();
     }
+  });
+
+  it('replicas share the RATE_LIMIT count: requests answered by one count on the other', async () => {
+    await inOneRateLimitWindow();
+    const limited = { ...env, RATE_LIMIT: '3' };
+    const [a, b] = await Promise.all([makeApp(limited), makeApp(limited)]);
+    try {
+      const get = (app: FastifyInstance, remoteAddress = '10.1.2.3') =>
+        app.inject({ url: '/cache/stats', remoteAddress });
+      const answers = [await get(a), await get(b), await get(a)];
+      expect(answers.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+      expect(answers.map((r) => r.headers['x-ratelimit-remaining'])).toEqual(['2', '1', '0']);
+      for (const r of [await get(b), await get(a)]) {
+        expect(r.json()).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
+        expect(r.headers['retry-after']).toBe(r.headers['x-ratelimit-reset']);
+      }
+      expect((await get(b, '10.1.2.4')).headers['x-ratelimit-remaining']).toBe('2');
+      // Without RATE_LIMIT a replica does not count at all.
+      expect((await get(one)).headers['x-ratelimit-limit']).toBeUndefined();
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('lets requests through, uncounted and with one warning, while Redis is away', async () => {
+    const warnings: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        for (const line of String(chunk).split('\n')) {
+          if (!line) continue;
+          const l = JSON.parse(line) as { level: number; msg: string };
+          if (l.level === 40) warnings.push(l.msg);
+        }
+        done();
+      },
+    });
+    const away = await makeApp(
+      { ...env, REDIS_PORT: '1', RATE_LIMIT: '1', CACHE_ENABLED: 'false' },
+      { logger: pino(loggerOptions('info'), sink) },
+    );
+    try {
+      for (let i = 0; i < 3; i++) {
+        const r = await post(away, '/convert?precision=1', fileForm(image));
+        expect(r.statusCode).toBe(200);
+        expect(r.headers['x-ratelimit-remaining']).toBeUndefined();
+      }
+    } finally {
+      await away.close();
+    }
+    expect(warnings.filter((m) => m.includes('letting requests through'))).toHaveLength(1);
   });
 
   it('the started server says it uses Redis, never shows the password, and exits 0 on SIGTERM', async () => {

@@ -18,6 +18,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ENGINE_VERSION } from '../engine/index.js';
 import { selectBackends } from './backends.js';
 import type { ResultCache } from './cache/types.js';
+import { clientErrorHandler } from './client-errors.js';
 import type { Config } from './config.js';
 import { Converter } from './converter.js';
 import { errorHandler, notFoundHandler } from './http-errors.js';
@@ -91,6 +92,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     // that a slow client is cut off close to REQUEST_TIMEOUT.
     serverFactory: (handler) =>
       createServer({ requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout) }, handler),
+    // The slow client then gets our JSON 408 REQUEST_TIMEOUT (and a malformed request our 400), not Node's bare status.
+    clientErrorHandler: clientErrorHandler(config.requestTimeoutSeconds),
   });
 
   const pool =

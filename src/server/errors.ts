@@ -21,7 +21,11 @@ export const ERRORS = {
       'Send the image as multipart/form-data field "file" (curl -F file=@image.png), as the whole body with Content-Type image/* or application/octet-stream, or give an upload_id',
   },
   TIMEOUT: { status: 504, message: 'The conversion took longer than VECTORIZATION_TIMEOUT and was stopped' },
-  REQUEST_TIMEOUT: { status: 408, message: 'The request body arrived too slowly' },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    message: 'The request did not arrive in full within REQUEST_TIMEOUT; the connection is closed',
+  },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large' },
   BUSY: { status: 503, message: 'All workers are busy and the wait queue is full; retry later' },
   STREAMING_DISABLED: {
     status: 503,

@@ -51,7 +51,11 @@ export async function errorHandler(error: FastifyError, request: FastifyRequest,
   const status =
     error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
   if (status === 500) {
-    request.log.error({ err: error }, 'unhandled error');
+    // The connection closed under the request (a client cut off after REQUEST_TIMEOUT, or one that left):
+    // nobody reads the answer, and nothing went wrong in the service.
+    if (request.raw.socket?.destroyed)
+      request.log.info({ err: error }, 'connection closed before the request was read');
+    else request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send(errorBody(500, 'INTERNAL', 'Internal error; the server log has the details'));
   }
   return reply.code(status).send(errorBody(status, 'INVALID_REQUEST', error.message));

@@ -1,10 +1,13 @@
 /** The service on a real socket: streaming, server-sent events, load, slow clients and SIGTERM. */
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loggerOptions } from '../../src/server/logger.js';
 import { expectSafeSvg, makeApp, shapesPng } from './helpers.js';
 
 let app: FastifyInstance;
@@ -152,17 +155,83 @@ describe('load', () => {
   });
 });
 
+/** Writes `request` on a raw connection and reads all the server sends until it closes the connection. */
+async function rawExchange(port: number, request: string): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  socket.write(request);
+  let received = '';
+  socket.on('data', (d) => (received += d.toString()));
+  await new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  return received;
+}
+
+/** The status line, the headers (lower-cased names) and the body of one raw HTTP/1.1 response. */
+function parseResponse(raw: string) {
+  const end = raw.indexOf('\r\n\r\n');
+  const [statusLine, ...lines] = raw.slice(0, end).split('\r\n');
+  const headers = Object.fromEntries(
+    lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+  );
+  return { statusLine, headers, body: raw.slice(end + 4) };
+}
+
 describe('slow clients', () => {
-  it('cuts off a client that sends its body too slowly (REQUEST_TIMEOUT)', async () => {
-    const { port } = app.server.address() as { port: number };
-    const socket = connect(port, '127.0.0.1');
-    socket.write(
-      'POST /convert HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\n',
+  it('cuts off a client that sends its body or its headers too slowly (REQUEST_TIMEOUT) with our JSON 408', async () => {
+    const lines: { level: number; msg: string; code?: string; url?: string }[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        for (const l of String(chunk).split('\n')) if (l) lines.push(JSON.parse(l) as (typeof lines)[0]);
+        done();
+      },
+    });
+    const logged = await makeApp(
+      { WORKER_POOL_SIZE: '1', REQUEST_TIMEOUT: '1' },
+      { logger: pino(loggerOptions('info'), sink) },
     );
-    let received = '';
-    socket.on('data', (d) => (received += d.toString()));
-    await new Promise<void>((resolve) => socket.on('close', () => resolve()));
-    expect(received).toMatch(/^HTTP\/1.1 408/);
+    await logged.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = logged.server.address() as { port: number };
+    const [slowBody, slowHeaders] = await Promise.all([
+      rawExchange(
+        port,
+        'POST /convert HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n--b\r\n',
+      ),
+      rawExchange(port, 'POST /convert HTTP/1.1\r\nHost: x\r\nContent-Ty'),
+    ]);
+    for (const raw of [slowBody, slowHeaders]) {
+      expect(raw).toMatch(/^HTTP\/1.1 408/);
+      const { headers, body } = parseResponse(raw);
+      expect(headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(headers['connection']).toBe('close');
+      expect(Number(headers['content-length'])).toBe(Buffer.byteLength(body));
+      expect(JSON.parse(body)).toEqual({
+        statusCode: 408,
+        code: 'REQUEST_TIMEOUT',
+        error: 'Request Timeout',
+        message: expect.stringMatching(/within 1 s \(REQUEST_TIMEOUT\)/),
+      });
+    }
+    await logged.close();
+    // One info line per client cut off (naming the request when its headers had arrived); no error logged.
+    const refused = lines.filter((l) => l.code === 'REQUEST_TIMEOUT');
+    expect(refused.map((l) => [l.level, l.url ?? 'headers not read'])).toEqual(
+      expect.arrayContaining([
+        [30, '/convert'],
+        [30, 'headers not read'],
+      ]),
+    );
+    expect(refused).toHaveLength(2);
+    expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+  });
+
+  it('answers bytes that are not HTTP with our JSON 400, and oversized headers with 431', async () => {
+    const { port } = app.server.address() as { port: number };
+    const garbage = parseResponse(await rawExchange(port, 'HELLO / SMTP\r\n\r\n'));
+    expect(garbage.statusLine).toBe('HTTP/1.1 400 Bad Request');
+    expect(JSON.parse(garbage.body)).toMatchObject({ statusCode: 400, code: 'INVALID_REQUEST' });
+    const huge = `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`;
+    const tooLarge = parseResponse(await rawExchange(port, huge));
+    expect(tooLarge.statusLine).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(JSON.parse(tooLarge.body)).toMatchObject({ statusCode: 431, code: 'HEADERS_TOO_LARGE' });
   });
 });
 

@@ -8,7 +8,11 @@ import pino from 'pino';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loggerOptions } from '../../src/server/logger.js';
-import { expectSafeSvg, makeApp, shapesPng } from './helpers.js';
+import type { ConvertTask } from '../../src/server/pool/protocol.js';
+import { WorkerPool, type RunHooks } from '../../src/server/pool/worker-pool.js';
+import { expectSafeSvg, fileForm, makeApp, shapesPng } from './helpers.js';
+
+const FAKE_WORKER = new URL('./fixtures/fake-worker.mjs', import.meta.url);
 
 let app: FastifyInstance;
 let base: string;
@@ -20,6 +24,26 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${addr.port}`;
 });
 afterAll(() => app.close());
+
+interface LogLine {
+  level: number;
+  msg: string;
+  code?: string;
+  url?: string;
+  err?: { code?: string };
+}
+
+/** A logger at info level whose lines the test reads. */
+function logSink() {
+  const lines: LogLine[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const l of String(chunk).split('\n')) if (l) lines.push(JSON.parse(l) as LogLine);
+      done();
+    },
+  });
+  return { logger: pino(loggerOptions('info'), sink), lines };
+}
 
 /** Many coloured rectangles: a colour trace with many layers that takes a while. */
 async function mosaicPng(size: number, seed: number): Promise<Buffer> {
@@ -99,6 +123,86 @@ describe('streaming, client leaves', () => {
   });
 });
 
+describe('streaming, the conversion fails', () => {
+  /**
+   * The stand-in worker of fixtures/fake-worker.mjs, told what to do through its options: it streams
+   * `<svg>` at once, then blocks for sleepMs (a long trace) and answers, or fails with `fail`, or exits
+   * before any chunk with `crash`. VECTORIZATION_TIMEOUT is the pool's 300 ms.
+   */
+  class ScriptedPool extends WorkerPool {
+    script: Record<string, unknown> = {};
+    override run(task: ConvertTask, hooks?: RunHooks) {
+      return super.run({ ...task, options: { ...task.options, ...this.script } }, hooks);
+    }
+  }
+  let failing: FastifyInstance;
+  let pool: ScriptedPool;
+  let lines: LogLine[];
+  let port: number;
+  let image: Buffer;
+
+  beforeAll(async () => {
+    pool = new ScriptedPool({ size: 1, maxQueue: 4, timeoutMs: 300, workerUrl: FAKE_WORKER });
+    const sink = logSink();
+    lines = sink.lines;
+    failing = await makeApp({ WORKER_POOL_SIZE: '1' }, { pool, cache: null, logger: sink.logger });
+    await failing.listen({ host: '127.0.0.1', port: 0 });
+    port = (failing.server.address() as { port: number }).port;
+    image = await shapesPng(32);
+  });
+  afterAll(() => failing.close());
+
+  /** POST /convert/streaming on a raw connection: everything the server sent until it closed the connection. */
+  function rawStreamingRequest(): Promise<string> {
+    const body = fileForm(image);
+    const head =
+      'POST /convert/streaming HTTP/1.1\r\nHost: x\r\nConnection: close\r\n' +
+      `Content-Type: ${body.headers['content-type']}\r\nContent-Length: ${body.payload.length}\r\n\r\n`;
+    return rawExchange(port, Buffer.concat([Buffer.from(head), body.payload]));
+  }
+
+  it('a conversion stopped by its timeout after the header was streamed: the chunked body never ends, the client sees an error', async () => {
+    pool.script = { sleepMs: 5000 };
+    const terminated = pool.stats().terminated;
+    const raw = await rawStreamingRequest();
+    const { statusLine, headers, body } = parseResponse(raw);
+    expect(statusLine).toBe('HTTP/1.1 200 OK');
+    expect(headers['transfer-encoding']).toBe('chunked');
+    // The header chunk arrived, then the connection closed without the last, zero-length chunk.
+    expect(body).toBe('5\r\n<svg>\r\n');
+    expect(body).not.toMatch(/(^|\r\n)0\r\n\r\n$/);
+    expect(pool.stats().terminated).toBe(terminated + 1);
+    const warned = lines.filter((l) => l.msg.startsWith('streamed conversion failed after the first bytes'));
+    expect(warned.map((l) => [l.level, l.code])).toEqual([[40, 'TIMEOUT']]);
+
+    const res = await fetch(`http://127.0.0.1:${port}/convert/streaming`, {
+      method: 'POST',
+      body: formData(image),
+    });
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow();
+  });
+
+  it('a worker error after the first bytes aborts the response the same way', async () => {
+    pool.script = { sleepMs: 100, fail: 'CORRUPT_IMAGE' };
+    const { statusLine, body } = parseResponse(await rawStreamingRequest());
+    expect(statusLine).toBe('HTTP/1.1 200 OK');
+    expect(body).toBe('5\r\n<svg>\r\n');
+    const warned = lines.filter((l) => l.msg.startsWith('streamed conversion failed after the first bytes'));
+    expect(warned.at(-1)).toMatchObject({ level: 40, code: 'CORRUPT_IMAGE' });
+  });
+
+  it('a failure before any byte still answers the JSON error', async () => {
+    pool.script = { crash: true };
+    const res = await fetch(`http://127.0.0.1:${port}/convert/streaming`, {
+      method: 'POST',
+      body: formData(image),
+    });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toMatchObject({ statusCode: 500, code: 'INTERNAL' });
+  });
+});
+
 describe('server-sent events', () => {
   it('streams rising progress events, then one completed event with the status, then ends', async () => {
     const png = await mosaicPng(700, 9);
@@ -156,7 +260,7 @@ describe('load', () => {
 });
 
 /** Writes `request` on a raw connection and reads all the server sends until it closes the connection. */
-async function rawExchange(port: number, request: string): Promise<string> {
+async function rawExchange(port: number, request: string | Buffer): Promise<string> {
   const socket = connect(port, '127.0.0.1');
   socket.write(request);
   let received = '';
@@ -177,17 +281,8 @@ function parseResponse(raw: string) {
 
 describe('slow clients', () => {
   it('cuts off a client that sends its body or its headers too slowly (REQUEST_TIMEOUT) with our JSON 408', async () => {
-    const lines: { level: number; msg: string; code?: string; url?: string }[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        for (const l of String(chunk).split('\n')) if (l) lines.push(JSON.parse(l) as (typeof lines)[0]);
-        done();
-      },
-    });
-    const logged = await makeApp(
-      { WORKER_POOL_SIZE: '1', REQUEST_TIMEOUT: '1' },
-      { logger: pino(loggerOptions('info'), sink) },
-    );
+    const { logger, lines } = logSink();
+    const logged = await makeApp({ WORKER_POOL_SIZE: '1', REQUEST_TIMEOUT: '1' }, { logger });
     await logged.listen({ host: '127.0.0.1', port: 0 });
     const { port } = logged.server.address() as { port: number };
     const [slowBody, slowHeaders] = await Promise.all([

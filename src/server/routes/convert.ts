@@ -143,10 +143,12 @@ async function streamConversion(
   });
   let firstChunk!: () => void;
   const started = new Promise<'chunk'>((resolve) => (firstChunk = () => resolve('chunk')));
+  let sent = 0;
   const run = service.converter.convert(bytes, request, {
     signal: abort.signal,
     onChunk: (text) => {
       stream.write(text);
+      sent += text.length;
       firstChunk();
     },
   });
@@ -157,8 +159,25 @@ async function streamConversion(
   run.then(
     () => stream.end(),
     (e: unknown) => {
-      req.log.warn({ err: e }, 'streamed conversion failed after the first bytes');
-      stream.destroy(e instanceof Error ? e : new Error(String(e)));
+      const err = e instanceof Error ? e : new Error(String(e));
+      // The client left, and its conversion was stopped for that: nobody to tell.
+      if (abort.signal.aborted) {
+        stream.destroy();
+        return;
+      }
+      if (!reply.raw.headersSent) {
+        // Nothing has left yet: fastify answers the error as JSON, as before the first chunk.
+        stream.destroy(err);
+        return;
+      }
+      // The client holds part of an SVG. Closing the connection without the final zero-length chunk makes
+      // the transfer incomplete, so it sees an error instead of taking a truncated SVG for a whole one.
+      req.log.warn(
+        { err, code: err instanceof ApiError ? err.code : 'INTERNAL', sentChars: sent },
+        'streamed conversion failed after the first bytes: response aborted',
+      );
+      reply.raw.destroy();
+      stream.destroy();
     },
   );
   return reply

@@ -23,7 +23,7 @@ import type { Config } from './config.js';
 import { Converter } from './converter.js';
 import { errorHandler, notFoundHandler } from './http-errors.js';
 import type { JobProcessor, JobQueue } from './jobs/types.js';
-import { asyncStdout, loggerOptions, OneLinePerRequest } from './logger.js';
+import { loggerOptions, OneLinePerRequest } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { WorkerPool } from './pool/worker-pool.js';
 import { convertRoutes } from './routes/convert.js';
@@ -79,10 +79,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const requestTimeout = config.requestTimeoutSeconds * 1000;
   const app = Fastify({
     ...(deps.logger === undefined || typeof deps.logger === 'boolean'
-      ? {
-          logger:
-            deps.logger === false ? false : { ...loggerOptions(config.logLevel), stream: asyncStdout() },
-        }
+      ? { logger: deps.logger === false ? false : loggerOptions(config.logLevel) }
       : { loggerInstance: deps.logger }),
     trustProxy: config.trustProxy,
     logController: new OneLinePerRequest(),

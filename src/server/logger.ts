@@ -4,7 +4,7 @@
  * reaches a log.
  */
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
-import { destination, type DestinationStream, type LoggerOptions } from 'pino';
+import type { LoggerOptions } from 'pino';
 
 export const REDACTED_PATHS = [
   'req.headers["x-api-key"]',
@@ -16,36 +16,6 @@ export const REDACTED_PATHS = [
   'apiKeys',
   'password',
 ];
-
-let stdout: (DestinationStream & { flush(): void; flushSync(): void }) | null = null;
-
-/** Bytes of log lines gathered before one write, and the longest a line waits for it. */
-const LOG_BUFFER_BYTES = 4096;
-const LOG_FLUSH_MS = 1000;
-
-/**
- * Standard output for the logs, buffered: lines are written in one call per
- * 4 KB, or each second, instead of one call per line. A write per request
- * costs a system call and, to a pipe, a wake-up of the reader, which on a
- * busy machine takes the CPU from conversions. pino flushes the buffer when
- * the process exits; `flushLogs` flushes it before an explicit process.exit.
- */
-export function asyncStdout(): DestinationStream {
-  if (!stdout) {
-    const stream = destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES });
-    setInterval(() => stream.flush(), LOG_FLUSH_MS).unref();
-    stdout = stream;
-  }
-  return stdout;
-}
-
-export function flushLogs(): void {
-  try {
-    stdout?.flushSync();
-  } catch {
-    // Nothing written yet, or standard output is gone: nothing to flush.
-  }
-}
 
 export function loggerOptions(level: string): LoggerOptions {
   return {

@@ -8,7 +8,6 @@ import { config as loadDotenv } from 'dotenv';
 import { buildApp } from './app.js';
 import { describeBackends } from './backends.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { flushLogs } from './logger.js';
 
 loadDotenv({ quiet: true });
 
@@ -45,11 +44,9 @@ async function shutdown(signal: string): Promise<void> {
   app.log.info({ signal }, 'shutting down: finishing in-flight requests and jobs');
   try {
     await app.close();
-    flushLogs();
     process.exit(0);
   } catch (e) {
     app.log.error({ err: e }, 'error while shutting down');
-    flushLogs();
     process.exit(1);
   }
 }
@@ -60,6 +57,5 @@ try {
   await app.listen({ host: config.host, port: config.port });
 } catch (e) {
   app.log.error({ err: e }, `cannot listen on ${config.host}:${config.port} (BACKEND_HOST, BACKEND_PORT)`);
-  flushLogs();
   process.exit(1);
 }

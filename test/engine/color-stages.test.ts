@@ -10,7 +10,9 @@ import { reassignBlends } from '../../src/engine/color/antialias.js';
 import { labelRegions, type Regions } from '../../src/engine/color/regions.js';
 import { mergeSpeckles } from '../../src/engine/color/speckle.js';
 import { extractChains } from '../../src/engine/color/boundary-graph.js';
-import { formatUnits } from '../../src/engine/color/path-writer.js';
+import { chainTolerances } from '../../src/engine/color/chain-tolerance.js';
+import { fitChains } from '../../src/engine/color/fit-chains.js';
+import { CUBIC, LINE, QUAD } from '../../src/engine/geometry/curves.js';
 import { asciiRaster } from '../fixtures/color/rasters.js';
 
 const RED = [200, 30, 40];
@@ -206,17 +208,73 @@ describe('boundary graph', () => {
   });
 });
 
-describe('number format', () => {
-  it('writes the shortest decimal', () => {
-    expect([5, -5, 10, 125, -1230, 0].map((v) => formatUnits(v, 1))).toEqual([
-      '.5',
-      '-.5',
-      '1',
-      '12.5',
-      '-123',
-      '0',
-    ]);
-    expect(formatUnits(7, 0)).toBe('7');
-    expect(formatUnits(1005, 3)).toBe('1.005');
+describe('fitting', () => {
+  /** A 40 x 24 picture: a red disc of radius 9 and a one-pixel black bar on white. */
+  const rows: string[] = [];
+  for (let y = 0; y < 24; y++) {
+    let row = '';
+    for (let x = 0; x < 40; x++) {
+      const disc = (x + 0.5 - 12) ** 2 + (y + 0.5 - 12) ** 2 <= 81;
+      row += disc ? 'r' : x === 30 && y >= 4 && y < 20 ? 'k' : 'w';
+    }
+    rows.push(row);
+  }
+  const picture = asciiRaster(rows, { r: RED, k: BLACK, w: WHITE });
+  const pal = paletteFromRgb(Uint32Array.of(hex(RED), hex(BLACK), hex(WHITE)));
+  const regions = labelRegions(indexPixels(picture, pal), 40, 24);
+  const chains = extractChains(regions.labels, 40, 24);
+  const chainOf = (colour: number[]): number => {
+    for (let c = 0; c < chains.count; c++) {
+      const l = chains.left[c];
+      const r = chains.right[c];
+      if (
+        (l >= 0 && pal.rgb[regions.color[l]] === hex(colour)) ||
+        (r >= 0 && pal.rgb[regions.color[r]] === hex(colour))
+      )
+        return c;
+    }
+    return -1;
+  };
+  const disc = chainOf(RED);
+  const bar = chainOf(BLACK);
+
+  it('keeps the base tolerance for broad shapes and fits thin ones exactly', () => {
+    const t = chainTolerances(chains, regions, pal, 0.45);
+    expect([t.simplify[disc], t.fit[disc]]).toEqual([0.45, 0.45]);
+    // The bar is 1 px thick: 0.4 x its mean thickness, and no refit.
+    expect(t.simplify[bar]).toBeCloseTo((0.4 * 2 * 16) / 34, 9);
+    expect(t.fit[bar]).toBe(0);
+  });
+
+  it('fits a disc with a few cubic curves and ends each chain where it started', () => {
+    const fit = fitChains(chains, chainTolerances(chains, regions, pal, 0.45), 60);
+    const kinds = [...fit.kinds.subarray(fit.from[disc], fit.from[disc + 1])];
+    expect(kinds.filter((k) => k === CUBIC).length).toBeGreaterThanOrEqual(2);
+    expect(kinds.length).toBeLessThanOrEqual(4);
+    const pts = fit.pts.subarray(fit.at[disc], fit.at[disc + 1]);
+    expect([pts[pts.length - 2], pts[pts.length - 1]]).toEqual([pts[0], pts[1]]);
+    // The curve stays within half a pixel of the circle (measured: 0.24).
+    let p = 2;
+    for (const k of kinds) {
+      const [x0, y0] = [pts[p - 2], pts[p - 1]];
+      const q =
+        k === CUBIC
+          ? pts.subarray(p, p + 6)
+          : Float64Array.of(x0, y0, pts[p], pts[p + 1], pts[p], pts[p + 1]);
+      for (let t = 0; t <= 1; t += 0.05) {
+        const u = 1 - t;
+        const x = u * u * u * x0 + 3 * u * u * t * q[0] + 3 * u * t * t * q[2] + t * t * t * q[4];
+        const y = u * u * u * y0 + 3 * u * u * t * q[1] + 3 * u * t * t * q[3] + t * t * t * q[5];
+        expect(Math.abs(Math.hypot(x - 12, y - 12) - 9)).toBeLessThan(0.5);
+      }
+      p += k === CUBIC ? 6 : 2;
+    }
+  });
+
+  it('writes a thin bar as its smoothed outline: lines and quadratic curves', () => {
+    const fit = fitChains(chains, chainTolerances(chains, regions, pal, 0.45), 60);
+    const kinds = new Set(fit.kinds.subarray(fit.from[bar], fit.from[bar + 1]));
+    expect(kinds.has(CUBIC)).toBe(false);
+    expect([...kinds].every((k) => k === LINE || k === QUAD)).toBe(true);
   });
 });

@@ -207,6 +207,21 @@ describe('fidelity', () => {
     expect(svg.length).toBeLessThan(4000);
   });
 
+  it('keeps long straight edges straight between rounded corners', () => {
+    const r = renderToRaster(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96"><rect width="96" height="96" fill="#f4f1e8"/>' +
+        '<rect x="10.3" y="20.3" width="76" height="56" rx="12" fill="#2f6fd0"/></svg>',
+      96,
+    );
+    const { svg } = vectorize(r, { mode: 'color' });
+    const blue = paths(svg).find((p) => p.fill !== paths(svg)[0].fill)!;
+    // The four sides, 52 and 32 px between the corners' curves, are each one h or v.
+    const sides = [...blue.d.matchAll(/([hv])(-?[\d.]+)/g)].map((m) => Math.abs(Number(m[2])));
+    expect(sides.filter((len) => len >= 24).length).toBe(4);
+    expect(blue.d).toContain('c');
+    expect(compareToOriginal(r, svg).ssim).toBeGreaterThan(0.98);
+  });
+
   it('keeps the same figures when the picture is rotated or flipped', () => {
     const r = twemoji('1f98a', 96);
     const base = vectorize(r, { mode: 'color' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChainBuilder, CurveBuilder, CUBIC, LINE } from '../../src/engine/geometry/curves.js';
+import { ChainBuilder, CurveBuilder, CUBIC, LINE, QUAD } from '../../src/engine/geometry/curves.js';
 import { fitChain, fitClosedRing, fitCubics } from '../../src/engine/geometry/fit-cubic.js';
 import { formatUnits, writePathData } from '../../src/engine/geometry/path-data.js';
 
@@ -125,6 +125,19 @@ describe('writePathData', () => {
     expect(out.subpaths).toBe(1);
   });
 
+  it('writes quadratic curves as q, as t when the control mirrors the last one, as a line when it lies on an end', () => {
+    const d = path((b) => {
+      b.moveTo(0, 0);
+      b.quadTo(1, 0, 1, 1);
+      b.quadTo(1, 2, 2, 2);
+      b.quadTo(3, 2, 3, 3);
+      b.quadTo(3, 3, 3, 5);
+      b.quadTo(4, 5, 4, 6);
+      b.close();
+    });
+    expect(d).toBe('m0 0q1 0 1 1t1 1 1 1v2q1 0 1 1z');
+  });
+
   it('writes integers at precision 0 and keeps more decimals when asked', () => {
     const build = (b: CurveBuilder): void => {
       b.moveTo(1.234, 5.678);
@@ -151,6 +164,20 @@ describe('Chain', () => {
     rev.appendChain(chain, true);
     expect([...rev.finish().pts]).toEqual([4, 2, 4, 1, 3, 0, 2, 0, 0, 0]);
     expect([...fwd.finish().pts]).toEqual([0, 0, 2, 0, 3, 0, 4, 1, 4, 2]);
+  });
+
+  it('reverses quadratic curves, keeping their control point', () => {
+    const c = new ChainBuilder(0, 0);
+    c.quadTo(1, 0, 1, 1);
+    c.lineTo(1, 3);
+    const chain = c.finish();
+    expect([...chain.kinds]).toEqual([QUAD, LINE]);
+    const rev = new CurveBuilder();
+    rev.moveTo(1, 3);
+    rev.appendChain(chain, true);
+    const out = rev.finish();
+    expect([...out.cmds.slice(1)]).toEqual([LINE, QUAD]);
+    expect([...out.pts]).toEqual([1, 3, 1, 1, 1, 0, 0, 0]);
   });
 });
 

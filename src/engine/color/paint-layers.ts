@@ -5,14 +5,15 @@
  * on top of them (see stack-set.ts and layer-outline.ts). Each layer is yielded as soon as it
  * is written, so the pipeline can stream it.
  */
+import { writePathData } from '../geometry/path-data.js';
 import type { Layering } from '../options.js';
 import type { Layer, TraceEvent } from '../types.js';
 import type { Chains } from './boundary-graph.js';
 import type { FittedChains } from './fit-chains.js';
 import { chainIncidence, outlineRings } from './layer-outline.js';
 import type { Palette } from './palette.js';
-import { writeRings } from './path-writer.js';
 import type { Regions } from './regions.js';
+import { ringCurves } from './ring-curves.js';
 import { outsideRegions, stackedSet, type StackContext } from './stack-set.js';
 
 export function hexColor(rgb: number): string {
@@ -68,7 +69,7 @@ export function* paintLayers(
     else for (const r of members) inSet[r] = 1;
     const rings = outlineRings(chains, incidence, members, inSet);
     for (const r of members) inSet[r] = 0;
-    const path = writeRings(fit, rings, settings.precision);
+    const path = writePathData(ringCurves(fit, rings, settings.precision), settings.precision);
     const progress =
       settings.progressFrom + ((settings.progressTo - settings.progressFrom) * (i + 1)) / order.length;
     if (path.subpaths === 0) continue;

@@ -5,31 +5,29 @@
  * is farther than `epsilon`, recursively (here with an explicit stack).
  */
 
-function segDist2(pts: Float64Array, i: number, a: number, b: number): number {
-  const ax = pts[a * 2];
-  const ay = pts[a * 2 + 1];
-  const ux = pts[b * 2] - ax;
-  const uy = pts[b * 2 + 1] - ay;
-  const vx = pts[i * 2] - ax;
-  const vy = pts[i * 2 + 1] - ay;
-  const uu = ux * ux + uy * uy;
-  let t = uu > 0 ? (vx * ux + vy * uy) / uu : 0;
-  t = t < 0 ? 0 : t > 1 ? 1 : t;
-  const dx = vx - t * ux;
-  const dy = vy - t * uy;
-  return dx * dx + dy * dy;
-}
-
 function simplifyRange(pts: Float64Array, first: number, last: number, eps2: number, keep: Uint8Array): void {
   const n = pts.length / 2;
   const stack = [first, last];
   while (stack.length > 0) {
     const b = stack.pop()!;
     const a = stack.pop()!;
+    // Distance of each point between a and b from the segment a-b.
+    const ax = pts[(a % n) * 2];
+    const ay = pts[(a % n) * 2 + 1];
+    const ux = pts[(b % n) * 2] - ax;
+    const uy = pts[(b % n) * 2 + 1] - ay;
+    const uu = ux * ux + uy * uy;
     let worst = -1;
     let worstD = eps2;
+    // Points strictly between a and b never wrap (only b may be n, meaning point 0).
     for (let i = a + 1; i < b; i++) {
-      const d = segDist2(pts, i % n, a % n, b % n);
+      const vx = pts[i * 2] - ax;
+      const vy = pts[i * 2 + 1] - ay;
+      let t = uu > 0 ? (vx * ux + vy * uy) / uu : 0;
+      t = t < 0 ? 0 : t > 1 ? 1 : t;
+      const dx = vx - t * ux;
+      const dy = vy - t * uy;
+      const d = dx * dx + dy * dy;
       if (d > worstD) {
         worstD = d;
         worst = i;

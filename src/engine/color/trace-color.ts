@@ -29,13 +29,13 @@ function opaqueCopy(raster: Raster): Raster {
 }
 
 /**
- * Douglas-Peucker tolerance in pixels: the curve tolerance plus a margin that
- * `detail` shrinks (none at detail 1). The margin absorbs the quarter-pixel
- * wobble left in edge midpoints by the pixel grid, which no faithful curve
- * should follow.
+ * Fit tolerance in pixels, for both the Douglas-Peucker simplification and
+ * the cubic fit: the curve tolerance plus a margin that `detail` shrinks
+ * (none at detail 1). The margin absorbs the quarter-pixel wobble left in
+ * edge midpoints by the pixel grid, which no faithful curve should follow.
  */
 export function fitTolerance(options: ResolvedOptions): number {
-  return options.curveTolerance + 0.8 * (1 - options.detail);
+  return options.curveTolerance + 0.4 * (1 - options.detail);
 }
 
 export function* traceColor(
@@ -72,10 +72,7 @@ export function* traceColor(
 
   yield { kind: 'stage', stage: 'fit', progress: 0.55 };
   const tolerance = chainTolerances(chains, regions, palette, fitTolerance(options));
-  const fit = fitChains(chains, tolerance, {
-    cornerDeg: options.cornerThreshold,
-    precision: options.precision,
-  });
+  const fit = fitChains(chains, tolerance, options.cornerThreshold);
 
   yield { kind: 'stage', stage: 'layers', progress: 0.75 };
   yield* paintLayers(regions, chains, fit, palette, {

@@ -2,17 +2,19 @@
  * Curves: the vector form both tracers hand to the path-data writer.
  *
  * Layout (one flat command stream, earcut/flatbush style):
- * - `cmds: Uint8Array`, one byte per command: `MOVE`, `LINE`, `CUBIC`, `CLOSE`.
+ * - `cmds: Uint8Array`, one byte per command: `MOVE`, `LINE`, `CUBIC`, `CLOSE`,
+ *   `QUAD`.
  * - `pts: Float64Array`, x,y pairs in absolute pixel coordinates, consumed in
  *   command order: `MOVE` 1 point, `LINE` 1 point (the end), `CUBIC` 3 points
- *   (first control, second control, end), `CLOSE` none.
+ *   (first control, second control, end), `CLOSE` none, `QUAD` 2 points
+ *   (control, end).
  *
- * A subpath is `MOVE (LINE | CUBIC)* CLOSE`; `CLOSE` returns to the `MOVE`
- * point, so a last segment that ends there may be left out.
+ * A subpath is `MOVE (LINE | CUBIC | QUAD)* CLOSE`; `CLOSE` returns to the
+ * `MOVE` point, so a last segment that ends there may be left out.
  *
  * A `Chain` is an open fitted curve with fixed ends, the unit the colour
  * tracer shares between two regions (once forward, once reversed):
- * - `kinds: Uint8Array`, `LINE` or `CUBIC` per segment;
+ * - `kinds: Uint8Array`, `LINE`, `CUBIC` or `QUAD` per segment;
  * - `pts: Float64Array`, the start point, then each segment's points as above.
  */
 
@@ -20,9 +22,10 @@ export const MOVE = 0;
 export const LINE = 1;
 export const CUBIC = 2;
 export const CLOSE = 3;
+export const QUAD = 4;
 
 /** Points (x,y pairs) each command consumes, indexed by command byte. */
-export const POINTS_PER_COMMAND: readonly number[] = [1, 1, 3, 0];
+export const POINTS_PER_COMMAND: readonly number[] = [1, 1, 3, 0, 2];
 
 export interface Curves {
   readonly cmds: Uint8Array;
@@ -36,7 +39,7 @@ export interface Chain {
 
 /**
  * Grows typed arrays by doubling so that building a path allocates O(log n)
- * times; lines and cubics are written the same way in curves and chains.
+ * times; segments are written the same way in curves and chains.
  */
 class SegmentWriter {
   cmds = new Uint8Array(64);
@@ -74,6 +77,12 @@ class SegmentWriter {
     this.pt(x2, y2);
     this.pt(x, y);
   }
+
+  quadTo(kx: number, ky: number, x: number, y: number): void {
+    this.cmd(QUAD);
+    this.pt(kx, ky);
+    this.pt(x, y);
+  }
 }
 
 /** Builds a `Curves` command stream. */
@@ -99,6 +108,9 @@ export class CurveBuilder extends SegmentWriter {
         if (kinds[i] === LINE) {
           this.lineTo(pts[p], pts[p + 1]);
           p += 2;
+        } else if (kinds[i] === QUAD) {
+          this.quadTo(pts[p], pts[p + 1], pts[p + 2], pts[p + 3]);
+          p += 4;
         } else {
           this.cubicTo(pts[p], pts[p + 1], pts[p + 2], pts[p + 3], pts[p + 4], pts[p + 5]);
           p += 6;
@@ -106,17 +118,13 @@ export class CurveBuilder extends SegmentWriter {
       }
       return;
     }
-    // Offset of each segment's start point, then walk backwards.
-    const starts = new Int32Array(kinds.length);
-    let p = 0;
-    for (let i = 0; i < kinds.length; i++) {
-      starts[i] = p;
-      p += kinds[i] === LINE ? 2 : 6;
-    }
+    // Walk backwards from the end: each segment's own points come just after its start point.
+    let p = pts.length;
     for (let i = kinds.length - 1; i >= 0; i--) {
-      const s = starts[i];
-      if (kinds[i] === LINE) this.lineTo(pts[s], pts[s + 1]);
-      else this.cubicTo(pts[s + 4], pts[s + 5], pts[s + 2], pts[s + 3], pts[s], pts[s + 1]);
+      p -= 2 * POINTS_PER_COMMAND[kinds[i]];
+      if (kinds[i] === LINE) this.lineTo(pts[p - 2], pts[p - 1]);
+      else if (kinds[i] === QUAD) this.quadTo(pts[p], pts[p + 1], pts[p - 2], pts[p - 1]);
+      else this.cubicTo(pts[p + 2], pts[p + 3], pts[p], pts[p + 1], pts[p - 2], pts[p - 1]);
     }
   }
 

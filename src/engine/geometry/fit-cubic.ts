@@ -29,6 +29,8 @@ export interface SegmentSink {
 
 const MAX_REPARAMETERIZE = 4;
 
+const NO_SINK: SegmentSink = { lineTo() {}, cubicTo() {} };
+
 /**
  * Fits points `first..last` (inclusive, at least 2) and writes the segments
  * after the start point to `sink`. The chain's end points are kept exactly.
@@ -53,9 +55,9 @@ export function fitCubics(
     [sx, sy] = unit(points[2 * first + 2] - points[2 * first], points[2 * first + 3] - points[2 * first + 1]);
     [ex, ey] = unit(points[2 * last - 2] - points[2 * last], points[2 * last - 1] - points[2 * last + 1]);
   }
-  // A view of just this chain, so scratch space is proportional to it.
-  const view = points.subarray(2 * first, 2 * last + 2);
-  const fitter = new Fitter(view, last - first + 1, tolerance, sink);
+  // A view of just this chain, so indices start at 0 (the fitter never reads past `last`).
+  const view = first === 0 ? points : points.subarray(2 * first, 2 * last + 2);
+  const fitter = FITTER.reset(view, last - first + 1, tolerance, sink);
   if (knots) {
     for (let k = 0; k < knots.index.length; k++) {
       const i = knots.index[k] - first;
@@ -102,28 +104,40 @@ function unit(x: number, y: number): [number, number] {
   return len > 0 ? [x / len, y / len] : [0, 0];
 }
 
-/** One fit over one point array: scratch parameters allocated once. */
+/**
+ * One fit over one point array. A single instance is reused by every call
+ * (fitting is synchronous and never nested), so its scratch arrays grow to
+ * the longest chain seen instead of being allocated per call: the colour
+ * tracer fits one piece per boundary between corners, thousands per picture.
+ */
 class Fitter {
-  private readonly u: Float64Array;
-  readonly knot: Uint8Array;
-  readonly knotTangent: Float64Array;
-  private readonly tol2: number;
+  private u = new Float64Array(64);
+  knot = new Uint8Array(64);
+  knotTangent = new Float64Array(128);
+  private p: Float64Array = this.u;
+  private tol2 = 0;
+  private sink: SegmentSink = NO_SINK;
   // The current cubic's control points.
   private x1 = 0;
   private y1 = 0;
   private x2 = 0;
   private y2 = 0;
+  // The last maxError: largest squared distance and where.
+  private err = 0;
+  private split = 0;
 
-  constructor(
-    private readonly p: Float64Array,
-    count: number,
-    private readonly tol: number,
-    private readonly sink: SegmentSink,
-  ) {
-    this.u = new Float64Array(count);
-    this.knot = new Uint8Array(count);
-    this.knotTangent = new Float64Array(2 * count);
+  /** Prepares for `count` points of `p` (knots cleared). */
+  reset(p: Float64Array, count: number, tol: number, sink: SegmentSink): this {
+    if (this.u.length < count) {
+      const size = Math.max(count, this.u.length * 2);
+      this.u = new Float64Array(size);
+      this.knot = new Uint8Array(size);
+      this.knotTangent = new Float64Array(2 * size);
+    } else this.knot.fill(0, 0, count);
+    this.p = p;
     this.tol2 = tol * tol;
+    this.sink = sink;
+    return this;
   }
 
   fit(a: number, b: number, sx: number, sy: number, ex: number, ey: number): void {
@@ -136,15 +150,16 @@ class Fitter {
     }
     this.chordParameters(a, b);
     this.solve(a, b, sx, sy, ex, ey);
-    let [err, split] = this.maxError(a, b);
-    if (err > this.tol2 && err < 16 * this.tol2) {
-      for (let i = 0; i < MAX_REPARAMETERIZE && err > this.tol2; i++) {
+    this.maxError(a, b);
+    if (this.err > this.tol2 && this.err < 16 * this.tol2) {
+      for (let i = 0; i < MAX_REPARAMETERIZE && this.err > this.tol2; i++) {
         this.reparameterize(a, b);
         this.solve(a, b, sx, sy, ex, ey);
-        [err, split] = this.maxError(a, b);
+        this.maxError(a, b);
       }
     }
-    if (err <= this.tol2) {
+    const split = this.split;
+    if (this.err <= this.tol2) {
       this.sink.cubicTo(this.x1, this.y1, this.x2, this.y2, bx, by);
       return;
     }
@@ -245,8 +260,8 @@ class Fitter {
     this.y2 = by + ey * l2;
   }
 
-  /** Largest squared distance between a point and the curve at its parameter, and where. */
-  private maxError(a: number, b: number): [number, number] {
+  /** Largest squared distance between a point and the curve at its parameter, and where: into `err`, `split`. */
+  private maxError(a: number, b: number): void {
     const p = this.p;
     const u = this.u;
     const ax = p[2 * a];
@@ -270,7 +285,8 @@ class Fitter {
         at = i;
       }
     }
-    return [worst, at];
+    this.err = worst;
+    this.split = at;
   }
 
   /** One Newton-Raphson step per point towards the closest curve parameter. */
@@ -300,3 +316,5 @@ class Fitter {
     }
   }
 }
+
+const FITTER = new Fitter();

@@ -115,7 +115,10 @@ export interface RawAnswer {
 
 /** One kept-alive connection, one request at a time; answers must carry Content-Length (no chunked). */
 export class RawClient {
-  readonly #socket: Socket;
+  readonly #host: string;
+  readonly #port: number;
+  /** null once the server has closed it (idle keep-alive timeout): the next request reconnects. */
+  #socket: Socket | null = null;
   /** The answer's bytes so far, as received (joined once the head is complete or the body is). */
   #chunks: Buffer[] = [];
   #received = 0;
@@ -123,31 +126,46 @@ export class RawClient {
   #head: { size: number; status: number; headers: Record<string, string>; length: number } | null = null;
   #waiting: { t0: bigint; resolve: (a: RawAnswer) => void; reject: (e: Error) => void } | null = null;
 
-  private constructor(socket: Socket) {
-    this.#socket = socket;
-    socket.on('data', (data: Buffer) => {
-      this.#chunks.push(data);
-      this.#received += data.length;
-      this.#parse();
-    });
-    socket.on('error', (e) => this.#fail(e));
-    socket.on('close', () => this.#fail(new Error('connection closed by the server')));
+  private constructor(url: string) {
+    const { hostname, port } = new URL(url);
+    this.#host = hostname;
+    this.#port = Number(port);
   }
 
-  static open(url: string): Promise<RawClient> {
-    const { hostname, port } = new URL(url);
+  static async open(url: string): Promise<RawClient> {
+    const client = new RawClient(url);
+    await client.#connect();
+    return client;
+  }
+
+  #connect(): Promise<Socket> {
     return new Promise((resolve, reject) => {
-      const socket = connect(Number(port), hostname, () => resolve(new RawClient(socket)));
+      const socket = connect(this.#port, this.#host, () => {
+        socket.off('error', reject);
+        socket.on('error', (e) => this.#fail(e));
+        this.#socket = socket;
+        resolve(socket);
+      });
       socket.setNoDelay(true);
       socket.once('error', reject);
+      socket.on('data', (data: Buffer) => {
+        this.#chunks.push(data);
+        this.#received += data.length;
+        this.#parse();
+      });
+      socket.on('close', () => {
+        if (this.#socket === socket) this.#socket = null;
+        this.#fail(new Error('connection closed by the server'));
+      });
     });
   }
 
-  send(request: Buffer): Promise<RawAnswer> {
-    if (this.#waiting) return Promise.reject(new Error('RawClient sends one request at a time'));
+  async send(request: Buffer): Promise<RawAnswer> {
+    if (this.#waiting) throw new Error('RawClient sends one request at a time');
+    const socket = this.#socket ?? (await this.#connect());
     return new Promise((resolve, reject) => {
       this.#waiting = { t0: process.hrtime.bigint(), resolve, reject };
-      this.#socket.write(request);
+      socket.write(request);
     });
   }
 
@@ -202,7 +220,8 @@ export class RawClient {
   }
 
   close(): void {
-    this.#socket.destroy();
+    this.#socket?.destroy();
+    this.#socket = null;
   }
 }
 

@@ -60,6 +60,9 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.
 /** Content types whose body is the image itself (the format is still decided by magic bytes). */
 export const RAW_IMAGE_TYPES = /^(?:application\/octet-stream|image\/[\w.+-]+)$/;
 
+/** How long an idle kept-alive connection stays open (ms). */
+export const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
 /** Response headers a browser client may read across origins. */
 const EXPOSED_HEADERS = [
   'X-Cache',
@@ -86,9 +89,18 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     bodyLimit: 1_048_576,
     routerOptions: { ignoreTrailingSlash: true },
     // Node checks request deadlines every connectionsCheckingInterval (30 s by default); check often enough
-    // that a slow client is cut off close to REQUEST_TIMEOUT.
+    // that a slow client is cut off close to REQUEST_TIMEOUT. An idle kept-alive connection stays open
+    // KEEP_ALIVE_TIMEOUT_MS (fastify's own default, which a serverFactory loses: Node's is 5 s), longer than
+    // the usual 60 s idle timeout of load balancers, so a proxy never reuses a connection as we close it.
     serverFactory: (handler) =>
-      createServer({ requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout) }, handler),
+      createServer(
+        {
+          requestTimeout,
+          connectionsCheckingInterval: Math.min(1000, requestTimeout),
+          keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+        },
+        handler,
+      ),
     // The slow client then gets our JSON 408 REQUEST_TIMEOUT (and a malformed request our 400), not Node's bare status.
     clientErrorHandler: clientErrorHandler(config.requestTimeoutSeconds),
   });

@@ -279,6 +279,22 @@ function parseResponse(raw: string) {
   return { statusLine, headers, body: raw.slice(end + 4) };
 }
 
+describe('kept-alive connections', () => {
+  it("stay open 72 s when idle, longer than a load balancer's usual 60 s, and say so", async () => {
+    const { port } = app.server.address() as { port: number };
+    // HTTP/1.1 keeps the connection; "Connection: close" on a second request lets rawExchange end.
+    const raw = await rawExchange(
+      port,
+      'GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    );
+    const first = parseResponse(raw.slice(0, raw.indexOf('HTTP/1.1', 1)));
+    expect(first.statusLine).toBe('HTTP/1.1 200 OK');
+    expect(first.headers['connection']).toBe('keep-alive');
+    expect(first.headers['keep-alive']).toBe('timeout=72');
+    expect(app.server.keepAliveTimeout).toBe(72_000);
+  });
+});
+
 describe('slow clients', () => {
   it('cuts off a client that sends its body or its headers too slowly (REQUEST_TIMEOUT) with our JSON 408', async () => {
     const { logger, lines } = logSink();

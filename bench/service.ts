@@ -13,9 +13,10 @@
  *     multipart with a raw-socket client (RawClient: the server's path and the loopback, not a client
  *     library), and as multipart with node:http (what a Node program sees). With them: GET /health (the
  *     bare round trip) and the engine called in this process on the same bytes (dist/ build);
- *  4. the overhead at saturation: the same 512 px logo conversions, as many in flight as there are
- *     workers + 1, through HTTP against the same worker pool code called in this process: how much the
- *     HTTP path costs in conversions per second when the machine is busy.
+ *  4. the overhead at saturation: 512 px logo conversions, as many in flight as there are workers + 1,
+ *     through HTTP against the server's worker pool code converting the same images without HTTP, in a
+ *     plain node process of its own (bench/pool-rate.mjs): how much the HTTP path costs in conversions
+ *     per second when the machine is busy.
  * Writes bench/.cache/service.json and prints a Markdown table.
  *
  *   --duration S   seconds per autocannon run (default 10)
@@ -24,7 +25,7 @@
  *   --warmup N     untimed requests first, per case of part 3 (default 150: the worker has its own JIT)
  *   --main FILE    server entry to start (default dist/server/main.js), e.g. another build to compare
  */
-import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { execSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
@@ -34,8 +35,6 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import sharp from 'sharp';
 import { loadConfig } from '../src/server/config.js';
-import { WorkerPool } from '../src/server/pool/worker-pool.js';
-import type { ConvertTask } from '../src/server/pool/protocol.js';
 import { median, multipart, quantile, RawClient, rawRequest, TimedClient } from './service-client.js';
 
 const { values } = parseArgs({
@@ -157,7 +156,6 @@ const images = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((seed) => logo(see
 const client = new TimedClient();
 const { child, url } = await startServer();
 const raw = await RawClient.open(url);
-const pool = new WorkerPool({ size: cpus().length, maxQueue: 1000, timeoutMs: 60_000 });
 // The engine in this process, from the same dist/ build the server runs (tsx would compile src/ differently).
 const engine = (await import(
   new URL('dist/engine/index.js', ROOT).href
@@ -257,41 +255,44 @@ try {
     });
   }
 
-  // 4. At saturation: conversions/s through HTTP against the same pool code in this process, over the
-  // 8 logos in turn (identical requests in flight would share one run and flatter HTTP).
+  // 4. At saturation: conversions/s through HTTP against the server's worker pool code converting the same
+  // images without HTTP, in a plain node process of its own (pool-rate.mjs), over the 8 logos in turn
+  // (identical requests in flight would share one run and flatter HTTP).
   const satRuns = Math.max(4 * RUNS, 200);
   const satPath = '/convert?use_cache=false&color_mode=binary';
   const satBodies = images.map((bytes) => rawRequest('POST', satPath, { bytes, contentType: 'image/png' }));
   const clients = await Promise.all(Array.from({ length: parallel }, () => RawClient.open(url)));
-  const rate = async (one: (image: number, lane: number) => Promise<unknown>) => {
-    let next = 0;
+  let next = 0;
+  const httpRound = async () => {
     const start = process.hrtime.bigint();
+    const end = next + satRuns;
     await Promise.all(
-      Array.from({ length: parallel }, async (_, lane) => {
-        for (let i = next++; i < satRuns; i = next++) await one(i % images.length, lane);
+      clients.map(async (c) => {
+        for (let i = next++; i < end; i = next++) await c.expect(satBodies[i % images.length], 'MISS');
       }),
     );
+    next = end;
     return satRuns / (ms(start) / 1000);
   };
-  const onPool = (image: number) =>
-    pool.run({
-      bytes: images[image],
-      options: { mode: 'binary' },
-      limits,
-      enhance: false,
-      stream: false,
-      progress: false,
-    } satisfies ConvertTask);
-  const viaHttp = (image: number, lane: number) => clients[lane].expect(satBodies[image], 'MISS');
-  await rate(onPool);
-  await rate(viaHttp);
-  const poolRates: number[] = [];
-  const httpRates: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    poolRates.push(await rate(onPool));
-    httpRates.push(await rate(viaHttp));
-  }
+  await httpRound();
+  const httpRates = [await httpRound(), await httpRound(), await httpRound()];
   for (const c of clients) c.close();
+  const imageDir = new URL('bench/.cache/service-images/', ROOT);
+  mkdirSync(imageDir, { recursive: true });
+  images.forEach((png, i) => writeFileSync(new URL(`logo-${i}.png`, imageDir), png));
+  const baseline = spawnSync(
+    process.execPath,
+    [
+      new URL('bench/pool-rate.mjs', ROOT).pathname,
+      imageDir.pathname,
+      String(satRuns),
+      String(parallel),
+      '3',
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  if (baseline.status !== 0) throw new Error(`bench/pool-rate.mjs exited with ${baseline.status}`);
+  const poolRates = JSON.parse(baseline.stdout) as number[];
   const enginePerSecond = median(poolRates);
   const httpPerSecond = median(httpRates);
   const saturation = {
@@ -351,11 +352,10 @@ ${overhead
       `| ${o.case}: GET /health round trip; engine called in this process | ${f(o.healthMs, 2)} ms; ${f(o.engineInThisProcessMs, 2)} ms | |`,
   )
   .join('\n')}
-| ${saturation.case}, ${parallel} in flight: conversions/s, pool in this process / through HTTP | ${f(saturation.enginePerSecond)} / ${f(saturation.httpPerSecond)} | |
+| ${saturation.case}, ${parallel} in flight: conversions/s, the worker pool without HTTP (own process) / through HTTP | ${f(saturation.enginePerSecond)} / ${f(saturation.httpPerSecond)} | |
 | ${saturation.case}: HTTP overhead at saturation | ${f(saturation.percent)}% | < 10%: ${met(saturation.percent < 10)} |
 `);
 } finally {
-  await pool.close();
   client.close();
   raw.close();
   child.kill('SIGTERM');

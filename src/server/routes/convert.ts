@@ -54,7 +54,7 @@ export function svgHeaders(result: ConversionResult, t0: number): Record<string,
     'X-Svg-Bytes': String(result.stats.bytes),
   };
   if (result.stats.preset) h['X-Preset'] = result.stats.preset;
-  if (result.engineMs !== null) h['X-Engine-Time'] = (result.engineMs / 1000).toFixed(4);
+  if (result.engineMs !== null) h['X-Engine-Time'] = (result.engineMs / 1000).toFixed(6);
   return h;
 }
 

@@ -212,10 +212,17 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     );
   }
 
+  // Shutting down: the server stops accepting and closes idle connections once, then waits for the rest.
+  // A connection whose request was in flight turns idle when it is answered, and would otherwise stay open
+  // until KEEP_ALIVE_TIMEOUT_MS: close such connections as they turn idle.
+  let reaper: NodeJS.Timeout | null = null;
   app.addHook('preClose', async () => {
     service.state.closing = true;
+    reaper = setInterval(() => app.server.closeIdleConnections(), 100);
+    reaper.unref();
   });
   app.addHook('onClose', async () => {
+    if (reaper) clearInterval(reaper);
     await service.jobs.close(true);
     await pool.close();
     await cache?.close();

@@ -380,7 +380,11 @@ describe('SIGTERM', () => {
     const res = await inFlight;
     expect(res.status).toBe(200);
     expectSafeSvg(await res.text());
+    // The answered connection is kept alive by fetch: shutdown closes it instead of waiting out the
+    // 72 s keep-alive timeout.
+    const answeredAt = Date.now();
     expect(await exited).toBe(0);
+    expect(Date.now() - answeredAt).toBeLessThan(10_000);
     expect(out).toMatch(/backends: embedded: in-memory cache, uploads and job queue/);
     await expect(fetch(`${url}/health`)).rejects.toThrow();
   });

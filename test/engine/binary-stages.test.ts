@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adaptiveWindow } from '../../src/engine/binary/adaptive-threshold.js';
 import { adjustVertices } from '../../src/engine/binary/adjust-vertices.js';
+import { boundaryLength, isBilevel } from '../../src/engine/binary/bilevel.js';
 import { decompose, inkIsMinority } from '../../src/engine/binary/decompose.js';
 import { edgeOffset } from '../../src/engine/binary/edge-offset.js';
 import { inkPaperLevels, lumaHistogram, otsuThreshold } from '../../src/engine/binary/histogram.js';
@@ -9,7 +10,7 @@ import { inkLuma } from '../../src/engine/binary/luminance.js';
 import { optimalPolygon } from '../../src/engine/binary/optimal-polygon.js';
 import { removeSpeckles } from '../../src/engine/binary/speckle.js';
 import type { Rings } from '../../src/engine/binary/rings.js';
-import { asciiMask } from '../fixtures/engine/bitmaps.js';
+import { antialiased, ascii, asciiMask } from '../fixtures/engine/bitmaps.js';
 
 function rings(rows: string[]): Rings {
   const { mask, width, height } = asciiMask(rows);
@@ -226,6 +227,38 @@ describe('optimalPolygon', () => {
   it('keeps at least three vertices for a tiny blob', () => {
     const r = rings(['##', '##']);
     expect(optimalPolygon(r.points, 0, 4).length).toBe(4);
+  });
+});
+
+describe('bilevel input', () => {
+  const ringsOf = (raster: ReturnType<typeof ascii>) => {
+    const luma = inkLuma(raster, true, false);
+    const ink = inkMask(luma, raster.width, raster.height, 'auto', false);
+    return { ink, rings: decompose(ink.mask, raster.width, raster.height) };
+  };
+
+  it('measures the boundary in pixel edges, holes included', () => {
+    expect(boundaryLength(rings(['.....', '.###.', '.###.', '.....']))).toBe(10);
+    expect(boundaryLength(rings(['#####', '#...#', '#####']))).toBe(16 + 8);
+  });
+
+  it('tells a bilevel image from an anti-aliased one', () => {
+    const crisp = ringsOf(ascii(['......', '.####.', '.##...', '......']));
+    expect(crisp.ink.greyPixels).toBe(0);
+    expect(isBilevel(crisp.ink.greyPixels, crisp.rings)).toBe(true);
+    const soft = ringsOf(antialiased(40, 40, (x, y) => (x - 20) ** 2 + (y - 19.5) ** 2 < 12.3 ** 2));
+    expect(soft.ink.greyPixels).toBeGreaterThan(0);
+    expect(isBilevel(soft.ink.greyPixels, soft.rings)).toBe(false);
+    // One stray grey pixel per hundred boundary steps is noise, not anti-aliasing.
+    expect(isBilevel(1, soft.rings)).toBe(true);
+  });
+
+  it('gives the polygon more vertices with half a pixel of slack', () => {
+    // A gentle staircase: one segment within 1 pixel, several within 1/2.
+    const rows = Array.from({ length: 4 }, (_, y) => '#'.repeat(4 * (y + 1)) + '.'.repeat(16 - 4 * y));
+    const r = rings([...rows, '#'.repeat(20)]);
+    const m = r.start[1];
+    expect(optimalPolygon(r.points, 0, m, 0.5).length).toBeGreaterThan(optimalPolygon(r.points, 0, m).length);
   });
 });
 

@@ -208,6 +208,64 @@ describe('traceBinary: quality, rendered back with resvg', () => {
   });
 });
 
+describe('traceBinary: bilevel input', () => {
+  // A grass blade from a thresholded photograph (benchmark set photo-bw): 1-2 px wide, slanted.
+  const blade = ascii(
+    [
+      '.............',
+      '...........#.',
+      '..........##.',
+      '..........##.',
+      '.........##..',
+      '.........##..',
+      '.........##..',
+      '.........#...',
+      '........##...',
+      '........##...',
+      '........##...',
+      '........#....',
+      '.......##....',
+      '.......##....',
+      '.......#.....',
+      '......##.....',
+      '......##.....',
+      '......#......',
+      '.....##......',
+      '.....##......',
+      '.....##......',
+      '.....##......',
+      '....##.......',
+      '....##.......',
+      '....##.......',
+      '.............',
+    ].map((row) => `..${row}..`),
+  );
+
+  /** Ink area of the rendered SVG, in pixels. */
+  function renderedInk(raster: Raster, svg: string): number {
+    const out = renderSvg(svg, raster.width, raster.height, 'white');
+    let sum = 0;
+    for (let i = 0; i < out.data.length; i += 4) sum += 1 - out.data[i + 1] / 255;
+    return sum;
+  }
+
+  it('keeps the area of a thin slanted stroke when the bitmap is the original', () => {
+    // The polygon follows the staircase within half a pixel: the blade's tip and width survive.
+    const pixels = 43;
+    const { svg } = vectorize(blade);
+    expect(Math.abs(renderedInk(blade, svg) - pixels)).toBeLessThan(0.03 * pixels);
+    expect(fidelity(blade, svg)).toBeGreaterThan(0.9);
+  });
+
+  it('still treats a bitmap with a few stray grey pixels as bilevel', () => {
+    const bitmap = crisp(shapes);
+    const noisy = { width: bitmap.width, height: bitmap.height, data: new Uint8ClampedArray(bitmap.data) };
+    // Three light grey pixels in the paper, far from the shapes: noise, not anti-aliasing.
+    for (const i of [79, 80 * 79, 80 * 80 - 1]) noisy.data.fill(200, 4 * i, 4 * i + 3);
+    expect(pathData(vectorize(noisy).svg)).toBe(pathData(vectorize(bitmap).svg));
+  });
+});
+
 describe('traceBinary: golden output', () => {
   // Rewritten only on purpose: UPDATE_GOLDEN=1 npx vitest run test/engine/binary-trace.test.ts
   it.each([

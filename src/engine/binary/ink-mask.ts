@@ -20,6 +20,11 @@ export interface InkMask {
    * thresholds (the paper level varies across the page) or low contrast.
    */
   readonly subpixel: boolean;
+  /**
+   * Pixels between the ink and paper levels by more than an eighth of the
+   * contrast (anti-aliased edges, blur); 0 for a bilevel image.
+   */
+  readonly greyPixels: number;
 }
 
 /** Below this ink-paper contrast, grey levels are mostly noise, not coverage. */
@@ -41,6 +46,7 @@ export function inkMask(
   // A fixed level T means "original luma < T is ink"; inverted, "original > T", i.e. 255 - original < 255 - T.
   const threshold = typeof setting === 'number' ? (inverted ? 255 - setting : setting) : otsu;
   const { ink, paper } = inkPaperLevels(hist, threshold);
+  const greyPixels = countBetween(hist, ink, paper);
   if (setting === 'adaptive') {
     // Solid ink: near the ink level and darker than half the global threshold, so paper in shadow stays paper.
     const solidInk = Math.min(ink + (threshold - ink) / 4, threshold / 2);
@@ -50,9 +56,25 @@ export function inkMask(
       inkLevel: ink,
       paperLevel: paper,
       subpixel: false,
+      greyPixels,
     };
   }
   const mask = new Uint8Array(luma.length);
   for (let i = 0; i < luma.length; i++) mask[i] = luma[i] < threshold ? 1 : 0;
-  return { mask, threshold, inkLevel: ink, paperLevel: paper, subpixel: paper - ink >= MIN_CONTRAST };
+  return {
+    mask,
+    threshold,
+    inkLevel: ink,
+    paperLevel: paper,
+    subpixel: paper - ink >= MIN_CONTRAST,
+    greyPixels,
+  };
+}
+
+/** Pixels of the histogram more than an eighth of the contrast away from both levels, between them. */
+function countBetween(hist: Uint32Array, ink: number, paper: number): number {
+  const margin = (paper - ink) / 8;
+  let n = 0;
+  for (let v = 0; v < 256; v++) if (v > ink + margin && v < paper - margin) n += hist[v];
+  return n;
 }

@@ -7,12 +7,15 @@
  *
  * Our variant works on the ring's corners only (where the lattice path
  * turns), which is exact for the straightness test: a line that passes
- * within distance 1 (L-infinity) of both ends of a straight run passes within
- * 1 of every lattice point between them, the boxes being convex. A segment
+ * within distance d (L-infinity) of both ends of a straight run passes within
+ * d of every lattice point between them, the boxes being convex. A segment
  * i -> j is straight when the boundary between them does not use all four
- * directions and the line from corner i to corner j passes within 1 of every
- * corner between; the allowed directions from corner i form a cone that each
- * corner narrows (integer cross products, no trigonometry). The penalty of a
+ * directions and the line from corner i to corner j passes within `slack`
+ * of every corner between; the allowed directions from corner i form a cone
+ * that each corner narrows (cross products, no trigonometry). The slack is
+ * potrace's 1, or 1/2 on a bilevel image (see bilevel.ts), where the
+ * staircase is all there is to know about the edge and following it more
+ * closely is what fidelity to the image asks. The penalty of a
  * segment is its length times the RMS distance of the lattice points it
  * replaces from it; those sums come from closed-form prefix sums per run.
  *
@@ -30,6 +33,9 @@
  */
 const MAX_SPAN = 32;
 
+/** Potrace's slack: a segment passes within 1 (L-infinity) of the corners it replaces. */
+export const DEFAULT_SLACK = 1;
+
 /** Direction bit (1, 2, 4, 8 for +x, +y, -x, -y) of an axis-aligned step. */
 function dirBit(dx: number, dy: number): number {
   return dx > 0 ? 1 : dy > 0 ? 2 : dx < 0 ? 4 : 8;
@@ -40,7 +46,13 @@ function dirBit(dx: number, dy: number): number {
  * without wrapping past m = corner 0) such that i -> j is straight; made
  * non-decreasing in i as the dynamic programme needs.
  */
-export function straightReach(x: Int32Array, y: Int32Array, m: number, maxSpan: number): Int32Array {
+export function straightReach(
+  x: Int32Array,
+  y: Int32Array,
+  m: number,
+  maxSpan: number,
+  slack = DEFAULT_SLACK,
+): Int32Array {
   const reach = new Int32Array(m);
   for (let i = 0; i < m; i++) {
     const ox = x[i];
@@ -62,15 +74,15 @@ export function straightReach(x: Int32Array, y: Int32Array, m: number, maxSpan: 
       const vy = y[km] - oy;
       if (constrained && (c0x * vy - c0y * vx < 0 || vx * c1y - vy * c1x < 0)) break;
       best = k;
-      if (Math.max(Math.abs(vx), Math.abs(vy)) <= 1) continue;
-      // The cone of directions from corner i through the box of radius 1 around corner k.
+      if (Math.max(Math.abs(vx), Math.abs(vy)) <= slack) continue;
+      // The cone of directions from corner i through the box of radius `slack` around corner k.
       let b0x = 0;
       let b0y = 0;
       let b1x = 0;
       let b1y = 0;
       for (let c = 0; c < 4; c++) {
-        const bx = vx + (c & 1 ? 1 : -1);
-        const by = vy + (c & 2 ? 1 : -1);
+        const bx = vx + (c & 1 ? slack : -slack);
+        const by = vy + (c & 2 ? slack : -slack);
         if (c === 0 || b0x * by - b0y * bx < 0) [b0x, b0y] = [bx, by];
         if (c === 0 || bx * b1y - by * b1x < 0) [b1x, b1y] = [bx, by];
       }
@@ -143,11 +155,17 @@ function penalty(s: Float64Array, x: Int32Array, y: Int32Array, m: number, i: nu
 }
 
 /**
- * The optimal polygon of one ring given by `m` corners at `points[2 * from ..]`.
+ * The optimal polygon of one ring given by `m` corners at `points[2 * from ..]`,
+ * its segments within `slack` pixels (L-infinity) of the corners they replace.
  * Returns the corner indices of its vertices in ring order: the first is
  * the fixed vertex, the others follow it, counted past `m` where they wrap.
  */
-export function optimalPolygon(points: Int32Array, from: number, m: number): Int32Array {
+export function optimalPolygon(
+  points: Int32Array,
+  from: number,
+  m: number,
+  slack = DEFAULT_SLACK,
+): Int32Array {
   const first = farthestCorner(points, from, m);
   const x = new Int32Array(m);
   const y = new Int32Array(m);
@@ -157,9 +175,9 @@ export function optimalPolygon(points: Int32Array, from: number, m: number): Int
     y[k] = points[2 * c + 1];
   }
   const sums = latticeSums(x, y, m);
-  let polygon = bestPolygon(x, y, m, sums, Math.min(MAX_SPAN, Math.max(1, m - 2)));
+  let polygon = bestPolygon(x, y, m, sums, Math.min(MAX_SPAN, Math.max(1, m - 2)), slack);
   // A two-vertex "polygon" (a tiny blob): again with segments spanning less than half the ring.
-  if (polygon.length < 3) polygon = bestPolygon(x, y, m, sums, Math.max(1, ((m + 1) >> 1) - 1));
+  if (polygon.length < 3) polygon = bestPolygon(x, y, m, sums, Math.max(1, ((m + 1) >> 1) - 1), slack);
   for (let k = 0; k < polygon.length; k++) polygon[k] += first;
   return polygon;
 }
@@ -196,8 +214,9 @@ function bestPolygon(
   m: number,
   sums: Float64Array,
   maxSpan: number,
+  slack: number,
 ): Int32Array {
-  const reach = straightReach(x, y, m, maxSpan);
+  const reach = straightReach(x, y, m, maxSpan, slack);
   const segs = new Int32Array(m + 1);
   const cost = new Float64Array(m + 1);
   const prev = new Int32Array(m + 1);

@@ -11,9 +11,11 @@ import type { Raster, TraceEvent } from '../types.js';
 import { CurveBuilder } from '../geometry/curves.js';
 import { writePathData } from '../geometry/path-data.js';
 import type { AdjustedPolygon } from './adjust-vertices.js';
+import { isBilevel } from './bilevel.js';
 import { decompose } from './decompose.js';
 import { inkLuma } from './luminance.js';
 import { inkMask } from './ink-mask.js';
+import { DEFAULT_SLACK } from './optimal-polygon.js';
 import { tracePolygon } from './polygons.js';
 import { smoothOutline } from './smooth-outline.js';
 import { removeSpeckles } from './speckle.js';
@@ -23,6 +25,19 @@ export const INK = '#000000';
 
 /** Ring corners handled between two progress events in the per-ring stages. */
 const BATCH = 50_000;
+
+/**
+ * On a bilevel image: the polygon's slack (half a pixel, see
+ * optimal-polygon.ts) and the factor on the curve tolerance. The polygon
+ * that follows the staircase closely has more vertices; the wider fit merges
+ * them back, the staircase itself being uncertain by half a pixel. Measured
+ * on the benchmark's photo-bw set (photographs thresholded at Otsu's level):
+ * factors 1, 1.2, 1.5, 2 gave SSIM 0.9669, 0.9645, 0.9608, 0.9526 at median
+ * 13.7, 11.7, 9.9, 8.3 KB, against 0.9360 at 8.1 KB before and potrace's
+ * 0.9456 at 11.8 KB; 1.5 is well ahead of potrace on both.
+ */
+const BILEVEL_SLACK = 0.5;
+const BILEVEL_TOLERANCE_FACTOR = 1.5;
 
 /**
  * Potrace's alphamax from the corner threshold: 60 (the default) is
@@ -43,7 +58,9 @@ export function* traceBinary(
   const ink = inkMask(luma, width, height, options.threshold, options.invert);
 
   yield { kind: 'stage', stage: 'decompose', progress: 0.15 };
-  const rings = removeSpeckles(decompose(ink.mask, width, height), options.speckle);
+  const all = decompose(ink.mask, width, height);
+  const bilevel = isBilevel(ink.greyPixels, all);
+  const rings = removeSpeckles(all, options.speckle);
   const count = rings.start.length - 1;
   const corners = rings.start[count];
 
@@ -53,7 +70,7 @@ export function* traceBinary(
     : null;
   const polygons: AdjustedPolygon[] = new Array(count);
   for (let r = 0, next = BATCH; r < count; r++) {
-    polygons[r] = tracePolygon(rings, r, model);
+    polygons[r] = tracePolygon(rings, r, model, bilevel ? BILEVEL_SLACK : DEFAULT_SLACK);
     if (rings.start[r + 1] >= next) {
       next += BATCH;
       yield { kind: 'stage', stage: 'polygon', progress: 0.35 + (0.25 * rings.start[r + 1]) / corners };
@@ -62,9 +79,10 @@ export function* traceBinary(
 
   yield { kind: 'stage', stage: 'curves', progress: 0.6 };
   const alphamax = alphamaxFor(options.cornerThreshold);
+  const tolerance = options.curveTolerance * (bilevel ? BILEVEL_TOLERANCE_FACTOR : 1);
   const builder = new CurveBuilder();
   for (let r = 0, next = BATCH; r < count; r++) {
-    smoothOutline(polygons[r].vertices, polygons[r].through, alphamax, options.curveTolerance, builder);
+    smoothOutline(polygons[r].vertices, polygons[r].through, alphamax, tolerance, builder);
     if (rings.start[r + 1] >= next) {
       next += BATCH;
       yield { kind: 'stage', stage: 'curves', progress: 0.6 + (0.3 * rings.start[r + 1]) / corners };

@@ -101,29 +101,39 @@ export class CurveBuilder extends SegmentWriter {
    * must already be there). `reversed` walks it from its end to its start.
    */
   appendChain(chain: Chain, reversed = false): void {
-    const { kinds, pts } = chain;
+    this.appendSegments(chain.kinds, chain.pts, 0, chain.kinds.length, 0, chain.pts.length, reversed);
+  }
+
+  /**
+   * `appendChain` for a chain stored in larger arrays (several chains laid
+   * end to end): its segments are `kinds[k0 .. k1)`, its points (start point
+   * first) `pts[p0 .. p1)`.
+   */
+  appendSegments(
+    kinds: Uint8Array,
+    pts: Float64Array,
+    k0: number,
+    k1: number,
+    p0: number,
+    p1: number,
+    reversed: boolean,
+  ): void {
     if (!reversed) {
-      let p = 2;
-      for (let i = 0; i < kinds.length; i++) {
-        if (kinds[i] === LINE) {
-          this.lineTo(pts[p], pts[p + 1]);
-          p += 2;
-        } else if (kinds[i] === QUAD) {
-          this.quadTo(pts[p], pts[p + 1], pts[p + 2], pts[p + 3]);
-          p += 4;
-        } else {
-          this.cubicTo(pts[p], pts[p + 1], pts[p + 2], pts[p + 3], pts[p + 4], pts[p + 5]);
-          p += 6;
-        }
+      let p = p0 + 2;
+      for (let k = k0; k < k1; k++) {
+        if (kinds[k] === LINE) this.lineTo(pts[p], pts[p + 1]);
+        else if (kinds[k] === QUAD) this.quadTo(pts[p], pts[p + 1], pts[p + 2], pts[p + 3]);
+        else this.cubicTo(pts[p], pts[p + 1], pts[p + 2], pts[p + 3], pts[p + 4], pts[p + 5]);
+        p += 2 * POINTS_PER_COMMAND[kinds[k]];
       }
       return;
     }
     // Walk backwards from the end: each segment's own points come just after its start point.
-    let p = pts.length;
-    for (let i = kinds.length - 1; i >= 0; i--) {
-      p -= 2 * POINTS_PER_COMMAND[kinds[i]];
-      if (kinds[i] === LINE) this.lineTo(pts[p - 2], pts[p - 1]);
-      else if (kinds[i] === QUAD) this.quadTo(pts[p], pts[p + 1], pts[p - 2], pts[p - 1]);
+    let p = p1;
+    for (let k = k1 - 1; k >= k0; k--) {
+      p -= 2 * POINTS_PER_COMMAND[kinds[k]];
+      if (kinds[k] === LINE) this.lineTo(pts[p - 2], pts[p - 1]);
+      else if (kinds[k] === QUAD) this.quadTo(pts[p], pts[p + 1], pts[p - 2], pts[p - 1]);
       else this.cubicTo(pts[p + 2], pts[p + 3], pts[p], pts[p + 1], pts[p - 2], pts[p - 1]);
     }
   }

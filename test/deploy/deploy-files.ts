@@ -202,15 +202,15 @@ export async function validateK8sObject(doc: Doc): Promise<void> {
   let models: Record<string, new (data: Doc) => { validate(): void }>;
   try {
     models = await import(specifier);
-  } catch {
-    throw new Error(`${what}: no schema for apiVersion ${apiVersion}`);
+  } catch (err) {
+    throw new Error(`${what}: no schema for apiVersion ${apiVersion}`, { cause: err });
   }
   const Model = models[doc.kind];
   if (typeof Model !== 'function') throw new Error(`${what}: no schema for ${doc.kind} in ${apiVersion}`);
   try {
     new Model(doc).validate();
   } catch (err) {
-    throw new Error(`${what}: ${(err as Error).message}`);
+    throw new Error(`${what}: ${(err as Error).message}`, { cause: err });
   }
 }
 

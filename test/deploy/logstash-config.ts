@@ -70,7 +70,7 @@ export function parseLogstashConfig(source: string): LogstashSection[] {
   const NUMBER = /^-?\d+(?:\.\d*)?(?![\w.])/;
   const BAREWORD = /^[A-Za-z_][A-Za-z0-9_]*/;
   const NAME = /^[A-Za-z0-9_-]+/;
-  const SELECTOR = /^(?:\[[^\]\[,]+\])+/;
+  const SELECTOR = /^(?:\[[^\][,]+\])+/;
   const REGEXP = /^\/(?:[^/\\\n]|\\.)*\//;
 
   const unquote = (s: string): string => s.slice(1, -1).replace(/\\(.)/g, '$1');

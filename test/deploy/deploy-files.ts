@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parser as promqlParser } from '@prometheus-io/lezer-promql';
+import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -234,3 +235,48 @@ export const helmBin = (): string | undefined =>
   findExecutable('HELM_BIN', 'helm', [`${TEST_TOOLS}/helm/helm`]);
 export const kubectlBin = (): string | undefined =>
   findExecutable('KUBECTL_BIN', 'kubectl', [`${TEST_TOOLS}/kubectl/kubectl`]);
+
+/**
+ * Unknown fields in Kubernetes objects, which the JSON schemas let through:
+ * each object is written as an object literal typed with its kind's
+ * interface from kubernetes-models (IDeployment, IScaledObject, ...) and
+ * type-checked, so TypeScript's excess-property check names any field the
+ * kind does not have (a misspelt `readinesProbe`, `containerport`). Returns
+ * one message per problem, naming the object.
+ */
+export function unknownK8sFields(docs: Doc[]): string[] {
+  const lines: string[] = [];
+  const names: string[] = [];
+  docs.forEach((doc, i) => {
+    const apiVersion = String(doc.apiVersion);
+    const from = apiVersion.startsWith('keda.sh/')
+      ? `@kubernetes-models/keda/${apiVersion}/${doc.kind}`
+      : `kubernetes-models/${apiVersion}/${doc.kind}`;
+    lines.push(`import type { I${doc.kind} as T${i} } from '${from}';`);
+    lines.push(`export const o${i}: T${i} = ${JSON.stringify(doc)};`);
+    names.push(`${doc.kind} ${doc.metadata?.name}`);
+  });
+  const file = repoPath('test/deploy/.k8s-objects.ts');
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    types: [],
+  };
+  const host = ts.createCompilerHost(options);
+  const source = lines.join('\n');
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, version, ...rest) =>
+    name === file ? ts.createSourceFile(name, source, version) : getSourceFile(name, version, ...rest);
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (name) => name === file || fileExists(name);
+  const program = ts.createProgram([file], options, host);
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line : -1;
+    const index = Math.floor(line / 2);
+    return `${names[index] ?? 'objects'}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+  });
+}

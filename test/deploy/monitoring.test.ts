@@ -272,7 +272,8 @@ describe('Prometheus', () => {
     );
     for (const rule of rules) {
       checkQuery(rule.alert, rule.expr);
-      expect(rule.expr, rule.alert).toContain('job="image2svg-backend"');
+      // Each rule names the scrape job it watches: the API replicas' or the workers'.
+      expect(rule.expr, rule.alert).toMatch(/job="image2svg-(backend|worker)"/);
       expect(['critical', 'warning', 'info'], rule.alert).toContain(rule.labels.severity);
       expect(rule.annotations.summary, rule.alert).toBeTruthy();
     }

@@ -17,6 +17,7 @@ import {
   readYaml,
   readYamlDocs,
   repoPath,
+  unknownK8sFields,
   validateK8sObject,
   type Doc,
 } from './deploy-files.js';
@@ -51,6 +52,24 @@ describe('Kubernetes schemas', () => {
     await expect(validateK8sObject({ apiVersion: 'apps/v1', kind: 'Deploymnet' })).rejects.toThrow(
       /no schema for Deploymnet/,
     );
+  });
+
+  it('no object has a field its kind does not define (TypeScript’s excess-property check on the kinds’ types)', () => {
+    const docs = K8S_FILES.flatMap((f) => readYamlDocs(f));
+    expect(unknownK8sFields(docs)).toEqual([]);
+  });
+
+  it('the field check names a misspelt field and the object it is in', () => {
+    const deployment = readYamlDocs('k8s/worker-deployment.yaml').find((d) => d.kind === 'Deployment');
+    const typo = structuredClone(deployment);
+    typo.spec.template.spec.containers[0].readinesProbe =
+      typo.spec.template.spec.containers[0].readinessProbe;
+    const scaled = structuredClone(readYaml('k8s/worker-scaledobject.yaml'));
+    scaled.spec.minReplicas = 1;
+    const problems = unknownK8sFields([typo, scaled]);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^Deployment worker: .*'"readinesProbe"' does not exist in type 'IContainer'/);
+    expect(problems[1]).toMatch(/^ScaledObject worker: .*'"minReplicas"' does not exist/);
   });
 
   const kubectl = kubectlBin();

@@ -68,7 +68,9 @@ describe('Kubernetes schemas', () => {
     scaled.spec.minReplicas = 1;
     const problems = unknownK8sFields([typo, scaled]);
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(/^Deployment worker: .*'"readinesProbe"' does not exist in type 'IContainer'/);
+    expect(problems[0]).toMatch(
+      /^Deployment worker: .*'"readinesProbe"' does not exist in type 'IContainer'/,
+    );
     expect(problems[1]).toMatch(/^ScaledObject worker: .*'"minReplicas"' does not exist/);
   });
 

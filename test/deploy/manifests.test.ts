@@ -416,6 +416,22 @@ describe('workers, scaling, network policy and shutdown', () => {
   });
 });
 
+describe('comments', () => {
+  // These files once said that replicas share nothing until Redis support
+  // lands; it has, and workers now run the background jobs.
+  it.each(['docker-compose.prod.yml', 'k8s/hpa.yaml', 'k8s/redis-deployment.yaml'])(
+    '%s does not describe the service as it was before Redis and workers',
+    (file) => {
+      const comments = readText(file)
+        .split('\n')
+        .filter((l) => /^\s*#/.test(l))
+        .join(' ');
+      expect(comments).not.toMatch(/share nothing|until the service|adapters (land|are in)|does not use it/);
+      expect(comments).toMatch(/worker/);
+    },
+  );
+});
+
 describe('production Compose secrets', () => {
   const { services, secrets } = readYaml('docker-compose.prod.yml');
 

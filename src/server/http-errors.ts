@@ -40,6 +40,9 @@ export function toApiError(error: unknown): ApiError | null {
 }
 
 export async function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  // Refused before its body was read to the end (an upload over the limit, a malformed one): close the
+  // connection after the answer, so the rest is not read (Node would drain it to keep the connection).
+  if (request.raw.complete === false) reply.header('Connection', 'close');
   const api = toApiError(error);
   if (api) {
     if (api.status >= 500) request.log.warn({ code: api.code }, api.message);

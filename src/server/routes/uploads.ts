@@ -50,18 +50,12 @@ export async function uploadRoutes(
       },
     },
     async (req) => {
-      let content;
-      try {
-        content = await readMultipart(req, config.chunkBytes);
-      } catch (e) {
-        if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-          throw new ApiError(
-            'CHUNK_TOO_LARGE',
-            `A chunk may be at most ${config.chunkBytes} bytes (CHUNK_SIZE)`,
-          );
-        }
-        throw e;
-      }
+      const content = await readMultipart(
+        req,
+        config.chunkBytes,
+        () =>
+          new ApiError('CHUNK_TOO_LARGE', `A chunk may be at most ${config.chunkBytes} bytes (CHUNK_SIZE)`),
+      );
       const chunk = content.files.get('chunk');
       if (!chunk) throw new ApiError('MISSING_FILE', 'Send the chunk bytes as multipart file field "chunk"');
       const parsed = chunkFields.safeParse({ ...(req.query as object), ...content.fields });

@@ -1,7 +1,7 @@
 /**
  * Reads what a conversion route was sent: the image (multipart field `file`,
  * the whole body when it is sent as application/octet-stream or image/*,
- * or the assembled chunked upload named by `upload_id`) and the options
+ * or the chunked upload named by `upload_id`, assembled here if need be) and the options
  * (the query string, already parsed by the route's schema, and form fields;
  * a form field wins over the same query one).
  * An upload over MAX_UPLOAD_SIZE is refused with 413 as soon as the limit
@@ -134,6 +134,8 @@ export async function readConversionInput(
       throw new ApiError('INVALID_REQUEST', 'Send either a file or an upload_id, not both');
     return { bytes: new Uint8Array(file.buffer, file.byteOffset, file.length), request };
   }
-  if (params.upload_id) return { bytes: await uploads.read(params.upload_id), request };
+  // Assembled on first use when every chunk is in (POST .../complete is optional); UPLOAD_INCOMPLETE naming
+  // the missing chunks otherwise.
+  if (params.upload_id) return { bytes: await uploads.assemble(params.upload_id), request };
   throw new ApiError('MISSING_FILE');
 }

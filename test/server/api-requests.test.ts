@@ -3,13 +3,25 @@
  * off at once), no key in a log, failed keys rate-limited, tasks and uploads scoped to their key, security
  * headers on every answer, one cache entry per resolved conversion, uploads assembled on first use.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loggerOptions } from '../../src/server/logger.js';
-import { fileForm, makeApp, shapesPng } from './helpers.js';
+import {
+  expectOwnedByKey,
+  fileForm,
+  form,
+  inOneRateLimitWindow,
+  makeApp,
+  noisePng,
+  shapesPng,
+  waitFor,
+} from './helpers.js';
 
 const apps: FastifyInstance[] = [];
 async function appWith(
@@ -178,5 +190,158 @@ describe('multipart over the size limit', () => {
     const over = fileForm(Buffer.concat([padded, Buffer.alloc(1)]));
     const refused = await app.inject({ method: 'POST', url: '/convert', ...over });
     expect(refused.json()).toMatchObject({ statusCode: 413, code: 'FILE_TOO_LARGE' });
+  });
+});
+
+describe('API keys and logs', () => {
+  const KEY = 'query-key-7f3a9c21';
+
+  it('a key in the query string is refused with 400 (use the header) and never written to the log', async () => {
+    const { logger, text } = logSink();
+    const app = await appWith({ API_KEY_REQUIRED: 'true', API_KEYS: KEY }, { logger });
+    for (const url of [
+      `/convert?api_key=${KEY}`,
+      `/tasks/abc?x=1&api_key=${KEY}`,
+      `/api/cache/stats?apikey=${KEY}`,
+    ]) {
+      const r = await app.inject({ method: url.startsWith('/convert') ? 'POST' : 'GET', url });
+      expect(r.json()).toMatchObject({ statusCode: 400, code: 'INVALID_REQUEST' });
+      expect(r.json().message).toMatch(/X-API-Key header/);
+    }
+    // Refused with the header too (the key has leaked into the URL); the header alone is served.
+    const both = await app.inject({ url: `/cache/stats?api_key=${KEY}`, headers: { 'x-api-key': KEY } });
+    expect(both.statusCode).toBe(400);
+    expect((await app.inject({ url: '/cache/stats', headers: { 'x-api-key': KEY } })).statusCode).toBe(200);
+    expect(text()).toContain('api_key=[redacted]');
+    expect(text()).not.toContain(KEY);
+  });
+
+  it('logged URLs are redacted of credentials even where keys are not required', async () => {
+    const { logger, text } = logSink();
+    const app = await appWith({}, { logger });
+    await app.inject(`/health?api_key=${KEY}&token=tok-${KEY}&detail=1`);
+    await app.inject(`/no/such/route?access_token=${KEY}`);
+    expect(text()).toContain('/health?api_key=[redacted]&token=[redacted]&detail=1');
+    expect(text()).not.toContain(KEY);
+  });
+
+  it('wrong keys count against the client address: 429 after RATE_LIMIT failures', async () => {
+    await inOneRateLimitWindow();
+    const app = await appWith({ API_KEY_REQUIRED: 'true', API_KEYS: KEY, RATE_LIMIT: '5' });
+    const codes: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const r = await app.inject({ url: '/cache/stats', headers: { 'x-api-key': `wrong-key-${i}000` } });
+      codes.push(r.statusCode);
+    }
+    expect(codes).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    // Another address, and the right key, are still served.
+    const other = await app.inject({ url: '/cache/stats', remoteAddress: '10.0.0.7' });
+    expect(other.statusCode).toBe(401);
+    expect((await app.inject({ url: '/cache/stats', headers: { 'x-api-key': KEY } })).statusCode).toBe(200);
+  });
+});
+
+describe('tasks and uploads belong to their key', () => {
+  it('another key gets 404 for a task (status, result, events, cancel) and a chunked upload', async () => {
+    const app = await appWith({ API_KEY_REQUIRED: 'true', API_KEYS: 'owner-key-0001,other-key-0002' });
+    await expectOwnedByKey(app, app, 'owner-key-0001', 'other-key-0002');
+  });
+
+  it('two keys converting the same image get their own tasks; cancelling one leaves the other', async () => {
+    const app = await appWith({ API_KEY_REQUIRED: 'true', API_KEYS: 'owner-key-0001,other-key-0002' });
+    const png = await shapesPng(48);
+    const submit = async (key: string) => {
+      const body = fileForm(png, { use_cache: 'false' });
+      const r = await app.inject({
+        method: 'POST',
+        url: '/convert/background',
+        payload: body.payload,
+        headers: { ...body.headers, 'x-api-key': key },
+      });
+      return r.json().task_id as string;
+    };
+    const [a, b] = [await submit('owner-key-0001'), await submit('other-key-0002')];
+    expect(a.split('.')[0]).not.toBe(b.split('.')[0]);
+    await app.inject({ method: 'DELETE', url: `/tasks/${a}`, headers: { 'x-api-key': 'owner-key-0001' } });
+    const theirs = await waitFor<{ status: string }>(async () => {
+      const r = await app.inject({ url: `/tasks/${b}`, headers: { 'x-api-key': 'other-key-0002' } });
+      return ['completed', 'failed', 'cancelled'].includes(r.json().status) ? r.json() : undefined;
+    });
+    expect(theirs.status).toBe('completed');
+  });
+});
+
+describe('security headers', () => {
+  it('nosniff on every answer; the UI page gets a CSP, the API docs and JSON do not', async () => {
+    const web = mkdtempSync(join(tmpdir(), 'image2svg-web-'));
+    writeFileSync(join(web, 'index.html'), '<!doctype html><title>ui</title>');
+    mkdirSync(join(web, 'assets'));
+    writeFileSync(join(web, 'assets', 'app.js'), 'console.log(1)');
+    const app = await appWith({}, { webRoot: web });
+    const responses = {
+      health: await app.inject('/health'),
+      info: await app.inject('/'),
+      notFound: await app.inject('/no/such/route'),
+      task404: await app.inject('/tasks/unknown'),
+      error400: await app.inject({ method: 'POST', url: '/convert' }),
+      malformed: await app.inject({
+        method: 'POST',
+        url: '/convert',
+        headers: { 'content-type': 'multipart/form-data' },
+        payload: 'x',
+      }),
+      ui: await app.inject({ url: '/', headers: { accept: 'text/html' } }),
+      asset: await app.inject('/assets/app.js'),
+      docs: await app.inject('/docs/json'),
+    };
+    for (const [name, r] of Object.entries(responses)) {
+      expect({ name, nosniff: r.headers['x-content-type-options'] }).toEqual({ name, nosniff: 'nosniff' });
+    }
+    expect(responses.notFound.statusCode).toBe(404);
+    expect(responses.task404.statusCode).toBe(404);
+    expect(responses.ui.headers['content-type']).toMatch(/text\/html/);
+    const csp = String(responses.ui.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+    expect(responses.health.headers['content-security-policy']).toBeUndefined();
+  });
+});
+
+describe('chunked upload converted by upload_id', () => {
+  const sendChunk = (app: FastifyInstance, id: string, n: number, total: number, data: Uint8Array) => {
+    const body = form({
+      upload_id: id,
+      chunk_number: String(n),
+      total_chunks: String(total),
+      chunk: { data, filename: 'c.bin' },
+    });
+    return app.inject({
+      method: 'POST',
+      url: '/upload/chunked',
+      payload: body.payload,
+      headers: body.headers,
+    });
+  };
+
+  it('is assembled on first use when every chunk is in; missing chunks are named', async () => {
+    const app = await appWith({ CHUNK_SIZE: '1024' });
+    const png = await noisePng(32, 32, 3);
+    const parts = [];
+    for (let at = 0; at < png.length; at += 1024) parts.push(png.subarray(at, at + 1024));
+    expect(parts.length).toBeGreaterThanOrEqual(3);
+    for (let i = 0; i < parts.length; i++)
+      expect((await sendChunk(app, 'whole', i, parts.length, parts[i])).statusCode).toBe(200);
+    const direct = await app.inject({ method: 'POST', url: '/convert', ...fileForm(png) });
+    const byId = await app.inject({ method: 'POST', url: '/convert?upload_id=whole' });
+    expect(byId.statusCode).toBe(200);
+    expect(byId.body).toBe(direct.body);
+
+    await sendChunk(app, 'partial', 0, parts.length, parts[0]);
+    const partial = await app.inject({ method: 'POST', url: '/api/convert?upload_id=partial' });
+    expect(partial.json()).toMatchObject({ statusCode: 400, code: 'UPLOAD_INCOMPLETE' });
+    const missing = Array.from({ length: parts.length - 1 }, (_, i) => i + 1).join(', ');
+    expect(partial.json().message).toContain(`missing chunks: ${missing}`);
   });
 });

@@ -11,6 +11,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseConvertParams, toConversionRequest } from '../../src/server/convert-params.js';
 import { loggerOptions } from '../../src/server/logger.js';
 import {
   expectOwnedByKey,
@@ -343,5 +344,48 @@ describe('chunked upload converted by upload_id', () => {
     expect(partial.json()).toMatchObject({ statusCode: 400, code: 'UPLOAD_INCOMPLETE' });
     const missing = Array.from({ length: parts.length - 1 }, (_, i) => i + 1).join(', ');
     expect(partial.json().message).toContain(`missing chunks: ${missing}`);
+  });
+});
+
+describe('cache key from the resolved options', () => {
+  const DEFAULTS_SPELLED =
+    'precision=1&detail=0.5&color_mode=binary&speckle=2&preset=default&threshold=auto&invert=false' +
+    '&corner_threshold=60&curve_tolerance=0.25&transparent_background=true&layering=stacked&colors=auto';
+
+  it('options spelled at their defaults, or a preset spelled out, hit the same entry with the same SVG', async () => {
+    const app = await appWith();
+    const png = await shapesPng(48);
+    const convert = (query: string) =>
+      app.inject({ method: 'POST', url: `/convert${query ? `?${query}` : ''}`, ...fileForm(png) });
+    const plain = await convert('');
+    expect(plain.headers['x-cache']).toBe('MISS');
+    const spelled = await convert(DEFAULTS_SPELLED);
+    expect(spelled.headers['x-cache']).toBe('HIT');
+    expect(spelled.body).toBe(plain.body);
+    // The preset named is the one reported, though the entry was made without one.
+    expect(spelled.headers['x-preset']).toBe('default');
+    expect(plain.headers['x-preset']).toBeUndefined();
+
+    const logo = await convert('preset=logo');
+    expect([logo.headers['x-cache'], logo.headers['x-preset']]).toEqual(['MISS', 'logo']);
+    const asOptions = await convert('color_mode=color&colors=auto&speckle=4&detail=0.5&layering=stacked');
+    expect([asOptions.headers['x-cache'], asOptions.headers['x-preset']]).toEqual(['HIT', undefined]);
+    expect(asOptions.body).toBe(logo.body);
+
+    expect((await convert('precision=2')).headers['x-cache']).toBe('MISS');
+    expect((await convert('preset=auto')).headers['x-cache']).toBe('MISS');
+    expect((await app.inject('/cache/stats')).json()).toMatchObject({ total_keys: 4 });
+  });
+
+  it('background jobs with equal resolved options share one dedupe key', async () => {
+    const app = await appWith();
+    const bytes = new Uint8Array(await shapesPng(16));
+    const key = (q: string) =>
+      app.service.converter.cacheKey(
+        bytes,
+        toConversionRequest(parseConvertParams(Object.fromEntries(new URLSearchParams(q)))),
+      );
+    expect(await key(DEFAULTS_SPELLED)).toBe(await key(''));
+    expect(await key('detail=0.6')).not.toBe(await key(''));
   });
 });

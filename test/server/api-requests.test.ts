@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConvertParams, toConversionRequest } from '../../src/server/convert-params.js';
 import { loggerOptions } from '../../src/server/logger.js';
@@ -21,6 +22,7 @@ import {
   makeApp,
   noisePng,
   shapesPng,
+  viewBoxSize,
   waitFor,
 } from './helpers.js';
 
@@ -387,5 +389,18 @@ describe('cache key from the resolved options', () => {
       );
     expect(await key(DEFAULTS_SPELLED)).toBe(await key(''));
     expect(await key('detail=0.6')).not.toBe(await key(''));
+  });
+});
+
+describe('GIF logical screen', () => {
+  it('a 16x16 frame on a 2000x2000 screen converts to a 16x16 SVG', async () => {
+    const app = await appWith();
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><rect width="16" height="16" fill="#fff"/><rect x="4" y="4" width="8" height="8" fill="#000"/></svg>`;
+    const gif = Buffer.from(await sharp(Buffer.from(svg)).gif().toBuffer());
+    gif.writeUInt16LE(2000, 6);
+    gif.writeUInt16LE(2000, 8);
+    const r = await app.inject({ method: 'POST', url: '/convert', ...fileForm(gif) });
+    expect(r.statusCode).toBe(200);
+    expect(viewBoxSize(r.body)).toEqual([16, 16]);
   });
 });

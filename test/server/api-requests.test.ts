@@ -3,7 +3,7 @@
  * off at once), no key in a log, failed keys rate-limited, tasks and uploads scoped to their key, security
  * headers on every answer, one cache entry per resolved conversion, uploads assembled on first use.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import pino from 'pino';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConvertParams, toConversionRequest } from '../../src/server/convert-params.js';
+import { ERRORS } from '../../src/server/errors.js';
 import { loggerOptions } from '../../src/server/logger.js';
 import {
   expectOwnedByKey,
@@ -402,5 +403,14 @@ describe('GIF logical screen', () => {
     const r = await app.inject({ method: 'POST', url: '/convert', ...fileForm(gif) });
     expect(r.statusCode).toBe(200);
     expect(viewBoxSize(r.body)).toEqual([16, 16]);
+  });
+});
+
+describe('docs/API.md', () => {
+  it('lists every error code of errors.ts in its table of errors', () => {
+    const doc = readFileSync(new URL('../../docs/API.md', import.meta.url), 'utf8');
+    const table = doc.slice(doc.indexOf('## Errors'));
+    const missing = Object.keys(ERRORS).filter((code) => !table.includes(`| \`${code}\` |`));
+    expect(missing).toEqual([]);
   });
 });

@@ -153,7 +153,13 @@ async function sendHead(port: number, url: string, fields: Record<string, string
   // 300 KB of the 50 MB: past the 200 KB limit, far short of the whole body.
   socket.write(Buffer.alloc(300 * 1024, 7));
   let received = '';
-  socket.on('data', (d) => (received += d.toString()));
+  socket.on('data', (d) => {
+    received += d.toString();
+    // The whole answer is in: stop, as a client does (the server closes its side once it has answered).
+    const end = received.indexOf('\r\n\r\n');
+    const length = /content-length: (\d+)/i.exec(received.slice(0, end))?.[1];
+    if (end >= 0 && length && received.length - end - 4 >= Number(length)) socket.end();
+  });
   await new Promise<void>((resolve) => socket.on('close', () => resolve()));
   return received;
 }
@@ -177,6 +183,20 @@ describe('multipart over the size limit', () => {
     );
     expect(raw).toMatch(/^HTTP\/1\.1 413 /);
     expect(raw).toContain('"code":"CHUNK_TOO_LARGE"');
+  });
+
+  it('a client still sending the rest (fetch) reads the 413, not a reset connection', async () => {
+    const app = await appWith({ MAX_UPLOAD_SIZE: '204800', CHUNK_SIZE: '204800' });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as { port: number };
+    const body = fileForm(Buffer.alloc(2 * 1024 * 1024, 7));
+    const r = await fetch(`http://127.0.0.1:${port}/convert`, {
+      method: 'POST',
+      headers: body.headers,
+      body: new Uint8Array(body.payload),
+    });
+    expect(r.status).toBe(413);
+    expect(((await r.json()) as { code: string }).code).toBe('FILE_TOO_LARGE');
   });
 
   it('still takes an upload just under the limit', async () => {

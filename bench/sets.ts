@@ -11,16 +11,23 @@ import sharp, { type Color } from 'sharp';
 import type { Raster } from '../src/engine/types.js';
 import { decodePng, encodePbm, encodePng, maskToRaster, otsuLevel, thresholdMask } from './bitmap.js';
 import { seededSample, seededSize } from './random.js';
+import { scanOf, scanPages } from './scans.js';
 
 export type SetKind = 'binary' | 'color';
 
 export interface BenchImage {
   readonly set: string;
   readonly id: string;
-  /** The original as PNG (what image-file tools read) and its pixels (the reference). */
+  /**
+   * The input as PNG (what every tool reads) and the reference pixels every
+   * metric compares with: the same image, except in sets with a `degrade`
+   * step, where the tools read the damaged image and are scored against the
+   * clean one (`original`); `input` is then the damaged image's pixels.
+   */
   readonly pngPath: string;
   readonly png: Buffer;
   readonly original: Raster;
+  readonly input?: Raster;
   /** Binary sets: the thresholded bitmap, as PNG and as PBM. */
   readonly bilevelPng?: Buffer;
   readonly pbmPath?: string;
@@ -38,6 +45,12 @@ export interface SetSpec {
   choose(count: number): { id: string; make: () => Promise<Buffer> }[];
   /** Binary sets: the luma level of the shared bitmap ('otsu' or a fixed level). */
   readonly threshold?: 'otsu' | number;
+  /**
+   * Damages each clean image (seeded by its index): the tools read the result,
+   * the metrics compare with the clean image. Binary sets threshold the damaged
+   * image at its Otsu level for the tools that want a bitmap.
+   */
+  readonly degrade?: (clean: Buffer, index: number) => Promise<Buffer>;
 }
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -146,6 +159,16 @@ export const SETS: readonly SetSpec[] = [
     choose: photoSet(512),
   },
   {
+    name: 'scans',
+    kind: 'binary',
+    source:
+      'text pages (DejaVu Sans/Serif, 11-18 px, words of the Apache licence shipped with TypeScript) and sheets of @tabler/icons line art, 480-640 px wide, each "scanned" with a seeded lighting ramp (35-60% light at the far side) times a vignette, tinted paper, dark ink, blur (sigma 0.5-1.2) and noise (sigma 3-7); scored against the clean page, the bitmap for potrace is the scan at its Otsu level',
+    count: 12,
+    quickCount: 4,
+    choose: (count) => scanPages(count, SEED + 11),
+    degrade: (clean, index) => scanOf(clean, SEED + 11 + index),
+  },
+  {
     name: 'emoji',
     kind: 'color',
     source: '@twemoji/svg colour emoji on a transparent background, 256-512 px (resvg)',
@@ -189,7 +212,8 @@ export async function buildSet(spec: SetSpec, quick: boolean): Promise<BenchImag
   const dir = join(CACHE, 'sets', spec.name);
   mkdirSync(dir, { recursive: true });
   const out: BenchImage[] = [];
-  for (const { id, make } of spec.choose(quick ? spec.quickCount : spec.count)) {
+  const chosen = spec.choose(quick ? spec.quickCount : spec.count);
+  for (const [index, { id, make }] of chosen.entries()) {
     const pngPath = join(dir, `${id}.png`);
     if (!existsSync(pngPath)) {
       let png = await make();
@@ -200,6 +224,12 @@ export async function buildSet(spec: SetSpec, quick: boolean): Promise<BenchImag
         );
       }
       writeFileSync(pngPath, png);
+    }
+    if (spec.degrade) {
+      const inputPath = join(dir, `${id}.input.png`);
+      if (!existsSync(inputPath)) writeFileSync(inputPath, await spec.degrade(readFileSync(pngPath), index));
+      out.push(await degradedImage(spec, dir, id, inputPath, await decodePng(readFileSync(pngPath))));
+      continue;
     }
     const png = readFileSync(pngPath);
     const original = await decodePng(png);
@@ -214,4 +244,22 @@ export async function buildSet(spec: SetSpec, quick: boolean): Promise<BenchImag
     out.push({ set: spec.name, id, pngPath, png, original, bilevelPng, pbmPath });
   }
   return out;
+}
+
+/** An image of a set with a `degrade` step: the damaged input, scored against the clean original. */
+async function degradedImage(
+  spec: SetSpec,
+  dir: string,
+  id: string,
+  inputPath: string,
+  original: Raster,
+): Promise<BenchImage> {
+  const png = readFileSync(inputPath);
+  const input = await decodePng(png);
+  const base = { set: spec.name, id, pngPath: inputPath, png, original, input };
+  if (spec.kind === 'color') return base;
+  const mask = thresholdMask(input, otsuLevel(input));
+  const pbmPath = join(dir, `${id}.pbm`);
+  writeFileSync(pbmPath, encodePbm(mask, input.width, input.height));
+  return { ...base, bilevelPng: await encodePng(maskToRaster(mask, input.width, input.height)), pbmPath };
 }

@@ -60,6 +60,9 @@ export function checkTargets(summaries: readonly Summary[], memory: readonly Mem
   for (const set of ['logos', 'fa-solid', 'tabler-line']) {
     for (const key of KEYS) rows.push(row(summaries, set, key, ['potrace']));
   }
+  // Issue 11: scanned pages, against potrace on the scan's Otsu bitmap.
+  rows.push(row(summaries, 'scans', 'meanSsim', ['potrace']));
+  rows.push(row(summaries, 'scans', 'meanDeltaE', ['potrace']));
   for (const set of ['emoji', 'flags']) {
     rows.push(row(summaries, set, 'meanSsim', ['vtracer', 'imagetracer']));
     rows.push(row(summaries, set, 'meanDeltaE', ['vtracer', 'imagetracer']));

@@ -75,7 +75,7 @@ export function addEngineFlags(cmd: Command): Command {
     )
     .option(
       '-t, --threshold <level>',
-      `binary: auto (Otsu), adaptive (local, for uneven lighting) or 0-255 (default ${DEFAULTS.threshold})`,
+      `binary: auto (Otsu, following uneven light), adaptive (local) or 0-255 (default ${DEFAULTS.threshold})`,
       parseThreshold,
     )
     .option('--invert', 'binary: trace the light parts instead of the dark')

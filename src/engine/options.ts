@@ -18,9 +18,12 @@ export interface VectorizeOptions {
    */
   preset?: PresetName;
   /**
-   * Binary mode: `auto` (Otsu's method on luminance), `adaptive` (local
-   * mean, for unevenly lit scans), or a fixed luminance level 0-255; pixels
-   * darker than the threshold are ink. Default `auto`.
+   * Binary mode: `auto` (Otsu's method on luminance; when the paper's
+   * illumination varies across the image, as on a scan or a photographed
+   * page, the luminance is first divided by the estimated illumination and
+   * thresholded halfway between paper and ink), `adaptive` (local mean), or
+   * a fixed luminance level 0-255; pixels darker than the threshold are ink.
+   * Default `auto`.
    */
   threshold?: ThresholdSetting;
   /** Binary mode: trace the light parts instead of the dark. Default false. */

@@ -27,7 +27,7 @@ export const convertParamsSchema = z
     threshold: z
       .union([z.enum(['auto', 'adaptive']), z.coerce.number().min(0).max(255)])
       .optional()
-      .describe('Binary mode: auto (Otsu), adaptive (local mean, for uneven lighting) or a level 0-255'),
+      .describe('Binary mode: auto (Otsu, following uneven light), adaptive (local mean) or a level 0-255'),
     invert: bool('Binary mode: trace the light parts instead of the dark'),
     colors: z
       .union([z.literal('auto'), z.coerce.number().int().min(2).max(256)])

@@ -120,6 +120,27 @@ function photoSet(longSide: number) {
     }));
 }
 
+/**
+ * Pixel art: an icon rendered small (`side` px, no anti-aliasing), its
+ * colours quantised to at most 16 without dithering and its alpha made
+ * opaque or clear, then upscaled 8x with nearest neighbour.
+ */
+async function pixelArt(svg: string, side: number): Promise<Buffer> {
+  const small = new Resvg(svg, { fitTo: { mode: 'width', value: side }, shapeRendering: 0 }).render();
+  const { data, info } = await sharp(Buffer.from(small.asPng()))
+    .png({ palette: true, colors: 16, dither: 0 })
+    .toBuffer()
+    .then((png) => sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true }));
+  for (let i = 3; i < data.length; i += 4) {
+    if (data[i] < 128) data[i - 3] = data[i - 2] = data[i - 1] = data[i] = 0;
+    else data[i] = 255;
+  }
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
+    .resize(info.width * 8, info.height * 8, { kernel: 'nearest' })
+    .png()
+    .toBuffer();
+}
+
 export const SETS: readonly SetSpec[] = [
   {
     name: 'logos',
@@ -194,6 +215,21 @@ export const SETS: readonly SetSpec[] = [
           }).render();
           return Buffer.from(r.asPng());
         },
+      }));
+    },
+  },
+  {
+    name: 'pixelart',
+    kind: 'color',
+    source:
+      '@twemoji/svg emoji rendered at 16-48 px without anti-aliasing, quantised to at most 16 colours (no dithering) with opaque-or-clear alpha, upscaled 8x with nearest neighbour (128-384 px)',
+    count: 24,
+    quickCount: 5,
+    choose: (count) => {
+      const dir = pkgDir('@twemoji/svg');
+      return seededSample(svgFiles(dir), count, SEED + 13).map((file) => ({
+        id: file.replace(/\.svg$/, ''),
+        make: () => pixelArt(readFileSync(join(dir, file), 'utf8'), seededSize(file, 16, 48, SEED + 13)),
       }));
     },
   },

@@ -43,7 +43,8 @@ const TRACERS: Readonly<Record<ResolvedOptions['mode'], Tracer>> = {
 function tracerFor(raster: Raster, options: ResolvedOptions): Generator<TraceEvent, void, undefined> {
   if (options.mode === 'color' && options.pixelArt !== 'off' && options.palette === null) {
     const found = pixelGridFor(raster, options.pixelArt !== 'auto');
-    if (found) return tracePixelArt(raster, options, found, options.pixelArt === 'smooth' ? 'smooth' : 'blocks');
+    if (found)
+      return tracePixelArt(raster, options, found, options.pixelArt === 'smooth' ? 'smooth' : 'blocks');
   }
   return TRACERS[options.mode](raster, options);
 }

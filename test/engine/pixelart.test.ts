@@ -40,7 +40,7 @@ function polygons(d: string): [number, number][][] {
   let y = 0;
   let cmd = '';
   let ring: [number, number][] = [];
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     if (/[a-zA-Z]/.test(tokens[i])) cmd = tokens[i++];
     const n = () => Number(tokens[i++]);
     if (cmd === 'm') {
@@ -84,7 +84,10 @@ function winding(polys: [number, number][][], px: number, py: number): number {
 }
 
 function paths(svg: string): { fill: string; d: string }[] {
-  return [...svg.matchAll(/<path fill="(#[0-9a-f]{6})"[^>]* d="([^"]*)"/g)].map((m) => ({ fill: m[1], d: m[2] }));
+  return [...svg.matchAll(/<path fill="(#[0-9a-f]{6})"[^>]* d="([^"]*)"/g)].map((m) => ({
+    fill: m[1],
+    d: m[2],
+  }));
 }
 
 /** The fill painted at each pixel centre (null: none), failing when two paths overlap. */
@@ -177,7 +180,9 @@ describe('pixel art', () => {
     }
     for (const [truth, fill] of colourOf) {
       for (let k = 1; k < 7; k += 2) {
-        expect(Math.abs(parseInt(truth.slice(k, k + 2), 16) - parseInt(fill.slice(k, k + 2), 16))).toBeLessThanOrEqual(6);
+        expect(
+          Math.abs(parseInt(truth.slice(k, k + 2), 16) - parseInt(fill.slice(k, k + 2), 16)),
+        ).toBeLessThanOrEqual(6);
       }
     }
   });

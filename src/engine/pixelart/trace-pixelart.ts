@@ -64,7 +64,8 @@ export function* tracePixelArt(
     } else {
       for (let i = 0; i < mask.length; i++) mask[i] = index[i] === colour ? 1 : 0;
     }
-    const curves = style === 'smooth' ? smoothCurves(mask, cols, rows, options) : blockCurves(mask, cols, rows);
+    const curves =
+      style === 'smooth' ? smoothCurves(mask, cols, rows, options) : blockCurves(mask, cols, rows);
     const path = writePathData(toPixels(curves, xs, ys), options.precision);
     const key = cells.palette[colour];
     const alpha = key & 255;

@@ -66,7 +66,12 @@ for (const spec of specs) {
     console.error(`${spec.name}: cannot build the set: ${e instanceof Error ? e.message : String(e)}`);
     continue;
   }
-  const tools = TOOLS.filter((t) => t.kind === spec.kind && (!wantedTools || wantedTools.includes(t.name)));
+  const tools = TOOLS.filter(
+    (t) =>
+      t.kind === spec.kind &&
+      (!t.degradedOnly || spec.degrade !== undefined) &&
+      (!wantedTools || wantedTools.includes(t.name)),
+  );
   const t0 = performance.now();
   for (const tool of tools) await warmUp(tool, images[0]);
   // Image by image, every tool in turn: on a shared machine the load drifts

@@ -10,7 +10,7 @@ import { Resvg } from '@resvg/resvg-js';
 import sharp, { type Color } from 'sharp';
 import type { Raster } from '../src/engine/types.js';
 import { decodePng, encodePbm, encodePng, maskToRaster, otsuLevel, thresholdMask } from './bitmap.js';
-import { seededSample, seededSize } from './random.js';
+import { mulberry32, seededSample, seededSize } from './random.js';
 import { scanOf, scanPages } from './scans.js';
 
 export type SetKind = 'binary' | 'color';
@@ -141,6 +141,44 @@ async function pixelArt(svg: string, side: number): Promise<Buffer> {
     .toBuffer();
 }
 
+/**
+ * The seeded damage of the degraded set: on white, every other image
+ * downscaled 2x and upscaled back (bicubic), then JPEG at quality 55-65,
+ * decoded back to PNG (what a user's saved JPEG holds).
+ */
+async function jpegDamage(clean: Buffer, index: number): Promise<Buffer> {
+  const rand = mulberry32(SEED + 17 + index * 101);
+  const quality = 55 + Math.floor(rand() * 11);
+  let img = sharp(clean).flatten({ background: '#ffffff' });
+  if (index % 2 === 1) {
+    const { width, height } = await sharp(clean).metadata();
+    const half = await img
+      .resize(Math.round(width / 2), Math.round(height / 2), { kernel: 'cubic' })
+      .png()
+      .toBuffer();
+    img = sharp(half).resize(width, height, { kernel: 'cubic' });
+  }
+  const jpeg = await img.jpeg({ quality }).toBuffer();
+  return sharp(jpeg).ensureAlpha().png().toBuffer();
+}
+
+/** Emoji (on white) and flags, alternately, for the degraded set. */
+function clipArt(count: number): { id: string; make: () => Promise<Buffer> }[] {
+  const emojiDir = pkgDir('@twemoji/svg');
+  const flagDir = join(BENCH_DEPS, 'node_modules/flag-icons/flags/4x3');
+  const emoji = seededSample(svgFiles(emojiDir), Math.ceil(count / 2), SEED + 17);
+  const flags = seededSample(svgFiles(flagDir), Math.floor(count / 2), SEED + 18);
+  return Array.from({ length: count }, (_, i) => {
+    const file = i % 2 === 0 ? emoji[i >> 1] : flags[i >> 1];
+    const dir = i % 2 === 0 ? emojiDir : flagDir;
+    return {
+      id: `${i % 2 === 0 ? 'emoji' : 'flag'}-${file.replace(/\.svg$/, '')}`,
+      make: () =>
+        renderIcon(readFileSync(join(dir, file), 'utf8'), seededSize(file, 256, 512, SEED + 17), WHITE, 1),
+    };
+  });
+}
+
 export const SETS: readonly SetSpec[] = [
   {
     name: 'logos',
@@ -232,6 +270,16 @@ export const SETS: readonly SetSpec[] = [
         make: () => pixelArt(readFileSync(join(dir, file), 'utf8'), seededSize(file, 16, 48, SEED + 13)),
       }));
     },
+  },
+  {
+    name: 'degraded',
+    kind: 'color',
+    source:
+      '@twemoji/svg emoji and flag-icons flags on white, 256-512 px, every other one downscaled 2x and upscaled back (bicubic), all re-encoded as JPEG at quality 55-65 (seeded); scored against the clean image; the `input` row is the damaged image itself',
+    count: 16,
+    quickCount: 4,
+    choose: clipArt,
+    degrade: jpegDamage,
   },
   {
     name: 'photos',

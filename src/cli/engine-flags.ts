@@ -58,6 +58,7 @@ const FLAGS: Readonly<Record<keyof VectorizeOptions, string>> = {
   detail: '--detail',
   layering: '--layering',
   pixelArt: '--pixel-art',
+  quality: '--quality',
 };
 
 /** Adds every engine option to `cmd` as a flag. */
@@ -113,6 +114,11 @@ export function addEngineFlags(cmd: Command): Command {
       `how closely curves follow the pixels (default ${DEFAULTS.detail})`,
       parseNumber,
     )
+    .option(
+      '--quality <0-1>',
+      'smallest (0) to most faithful (1): sets --colors, --detail, --speckle, --curve-tolerance unless given',
+      parseNumber,
+    )
     .addOption(
       new Option(
         '--layering <kind>',
@@ -153,6 +159,7 @@ export function engineOptions(cmd: Command): VectorizeOptions {
   set('detail');
   set('layering');
   set('pixelArt');
+  set('quality');
   try {
     resolveOptions(options);
   } catch (err) {

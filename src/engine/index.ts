@@ -24,5 +24,7 @@ export type {
   PresetName,
   ThresholdSetting,
 } from './options.js';
+export { qualitySettings } from './quality-dial.js';
+export type { QualitySettings } from './quality-dial.js';
 export type { Raster, Layer, VectorizeResult, VectorizeStats, PipelineEvent, TraceEvent } from './types.js';
 export { ENGINE_VERSION } from './version.js';

@@ -4,6 +4,7 @@
  * options are validated; an invalid value throws `EngineOptionError` naming
  * the option, what was given and what is expected.
  */
+import { qualitySettings } from './quality-dial.js';
 
 export type Mode = 'binary' | 'grayscale' | 'color';
 export type Layering = 'stacked' | 'cutout';
@@ -84,6 +85,13 @@ export interface VectorizeOptions {
    * never. Ignored with a fixed `palette`. Default `auto`.
    */
   pixelArt?: PixelArtSetting;
+  /**
+   * 0-1: one dial from smallest (0) to most faithful (1) output. It derives
+   * `colors`, `detail`, `speckle` and `curveTolerance` (table in
+   * quality-dial.ts) unless those are given; it wins over the preset's.
+   * Unset: no change (the preset's or automatic choices).
+   */
+  quality?: number;
 }
 
 export const PRESET_NAMES = [
@@ -170,6 +178,7 @@ const KNOWN_KEYS = new Set<string>([
   'detail',
   'layering',
   'pixelArt',
+  'quality',
 ]);
 
 function fail(option: string, expected: string, got: unknown): never {
@@ -227,6 +236,7 @@ export function resolveOptions(options: VectorizeOptions = {}): ResolvedOptions 
   const preset = options.preset === undefined ? null : oneOf('preset', options.preset, PRESET_NAMES);
   const base = preset && preset !== 'auto' ? PRESETS[preset] : {};
   const o: VectorizeOptions = { ...base };
+  if (options.quality !== undefined) Object.assign(o, qualitySettings(num('quality', options.quality, 0, 1)));
   for (const [k, v] of Object.entries(options)) if (v !== undefined) (o as Record<string, unknown>)[k] = v;
 
   const pick = <K extends keyof typeof DEFAULTS>(k: K): unknown =>

@@ -39,6 +39,11 @@ export const convertParamsSchema = z
       .optional()
       .describe('Colour mode: fixed palette, comma-separated #rrggbb'),
     detail: number(0, 1, '0-1: how closely curves follow the pixels (1 = closest, more nodes)'),
+    quality: number(
+      0,
+      1,
+      '0-1: smallest (0) to most faithful (1); sets colors, detail, speckle and curve_tolerance unless given',
+    ),
     speckle: integer(0, 1_000_000, 'Regions smaller than this many pixels are dropped or merged'),
     corner_threshold: number(0, 180, 'Degrees: turns sharper than this stay corners'),
     curve_tolerance: number(0.01, 10, 'Pixels a curve may stray from the traced outline'),
@@ -72,6 +77,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   colors: 'auto or an integer from 2 to 256',
   palette: 'comma-separated colours like #1a2b3c,#ffffff',
   detail: 'a number from 0 to 1',
+  quality: 'a number from 0 to 1',
   speckle: 'an integer from 0 to 1000000',
   corner_threshold: 'degrees from 0 to 180',
   curve_tolerance: 'a number from 0.01 to 10',
@@ -119,6 +125,7 @@ export function toConversionRequest(p: ConvertParams): ConversionRequest {
   if (p.colors !== undefined) o.colors = p.colors;
   if (p.palette !== undefined) o.palette = p.palette.split(',').map((c) => `#${c.trim().replace(/^#/, '')}`);
   if (p.detail !== undefined) o.detail = p.detail;
+  if (p.quality !== undefined) o.quality = p.quality;
   if (p.speckle !== undefined) o.speckle = p.speckle;
   if (p.corner_threshold !== undefined) o.cornerThreshold = p.corner_threshold;
   if (p.curve_tolerance !== undefined) o.curveTolerance = p.curve_tolerance;

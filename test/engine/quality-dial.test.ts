@@ -32,7 +32,8 @@ describe('qualitySettings', () => {
   it('follows the table in quality-dial.ts at its points', () => {
     expect(qualitySettings(0)).toEqual({ colors: 4, detail: 0.1, speckle: 32, curveTolerance: 0.5 });
     expect(qualitySettings(0.5)).toEqual({ colors: 16, detail: 0.5, speckle: 8, curveTolerance: 0.25 });
-    expect(qualitySettings(1)).toEqual({ colors: 64, detail: 0.9, speckle: 2, curveTolerance: 0.125 });
+    expect(qualitySettings(0.25)).toEqual({ colors: 8, detail: 0.3, speckle: 16, curveTolerance: 0.354 });
+    expect(qualitySettings(1)).toEqual({ colors: 64, detail: 0.9, speckle: 2, curveTolerance: 0.25 });
   });
 
   it('is monotone: a higher quality never gives fewer colours, less detail, more speckle merging or a looser fit', () => {
@@ -62,7 +63,7 @@ describe('resolveOptions with quality', () => {
 
   it('derives colors, detail, speckle and curve tolerance, over the preset', () => {
     const r = resolveOptions({ preset: 'photo', quality: 1 });
-    expect(r).toMatchObject({ mode: 'color', colors: 64, detail: 0.9, speckle: 2, curveTolerance: 0.125 });
+    expect(r).toMatchObject({ mode: 'color', colors: 64, detail: 0.9, speckle: 2, curveTolerance: 0.25 });
     // Everything else is the preset's or the default.
     expect(r.layering).toBe('stacked');
     expect(r.cornerThreshold).toBe(60);

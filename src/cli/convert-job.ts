@@ -5,6 +5,7 @@
  */
 import { decodeImage, DecodeError, type DecodeLimits, type ImageFormat } from '../node/decode/index.js';
 import { readInput } from '../node/read-input.js';
+import { withImageDpi } from '../node/convert-file.js';
 import {
   EngineOptionError,
   vectorizeAsync,
@@ -63,7 +64,8 @@ export async function convertOne(
     const bytes = typeof request.input === 'string' ? await readInput(request.input) : request.input;
     bytesIn = bytes.length;
     const decoded = await decodeImage(bytes, request.limits);
-    const { svg, stats } = await vectorizeAsync(decoded.raster, request.options, { onProgress });
+    const options = withImageDpi(request.options, decoded.density);
+    const { svg, stats } = await vectorizeAsync(decoded.raster, options, { onProgress });
     return {
       ok: true,
       svg,

@@ -57,6 +57,8 @@ const FLAGS: Readonly<Record<keyof VectorizeOptions, string>> = {
   palette: '--palette',
   detail: '--detail',
   layering: '--layering',
+  units: '--units',
+  dpi: '--dpi',
 };
 
 /** Adds every engine option to `cmd` as a flag. */
@@ -117,6 +119,17 @@ export function addEngineFlags(cmd: Command): Command {
         '--layering <kind>',
         `colour: stacked (no seams) or cutout (default ${DEFAULTS.layering})`,
       ).choices(['stacked', 'cutout']),
+    )
+    .addOption(
+      new Option(
+        '--units <unit>',
+        'unit of the width and height: px, mm or in (the viewBox stays in pixels; default px)',
+      ).choices(['px', 'mm', 'in']),
+    )
+    .option(
+      '--dpi <n>',
+      "pixels per inch for --units mm/in and PDF/EPS/DXF sizes (default: the image's own resolution, else 96)",
+      parseNumber,
     );
 }
 
@@ -145,6 +158,8 @@ export function engineOptions(cmd: Command): VectorizeOptions {
   set('palette');
   set('detail');
   set('layering');
+  set('units');
+  set('dpi');
   try {
     resolveOptions(options);
   } catch (err) {

@@ -15,6 +15,7 @@ export {
   PRESET_NAMES,
   DEFAULTS,
   parseHexColor,
+  UNITS,
 } from './options.js';
 export type {
   VectorizeOptions,
@@ -23,6 +24,8 @@ export type {
   Layering,
   PresetName,
   ThresholdSetting,
+  Units,
 } from './options.js';
+export { svgHeader, toUnits } from './svg-document.js';
 export type { Raster, Layer, VectorizeResult, VectorizeStats, PipelineEvent, TraceEvent } from './types.js';
 export { ENGINE_VERSION } from './version.js';

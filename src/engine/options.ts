@@ -8,6 +8,9 @@
 export type Mode = 'binary' | 'grayscale' | 'color';
 export type Layering = 'stacked' | 'cutout';
 export type ThresholdSetting = 'auto' | 'adaptive' | number;
+/** Unit of the document's width and height (the viewBox stays in pixels). */
+export type Units = 'px' | 'mm' | 'in';
+export const UNITS: readonly Units[] = ['px', 'mm', 'in'];
 
 export interface VectorizeOptions {
   /** Colour mode. Default `binary` (or the preset's). */
@@ -72,6 +75,17 @@ export interface VectorizeOptions {
   detail?: number;
   /** Colour modes: `stacked` (no seams; larger shapes run under smaller) or `cutout` (shapes abut exactly). Default `stacked`. */
   layering?: Layering;
+  /**
+   * Unit of the SVG's `width` and `height`: `px` (default), `mm` or `in`, so
+   * the document opens at its real size. The `viewBox` stays in pixels.
+   */
+  units?: Units;
+  /**
+   * Pixels per inch for `units` mm/in (1-100000). Default 96 (CSS pixels);
+   * the CLI, the service and `image2svg/node` default it to the image's own
+   * resolution metadata when it has any.
+   */
+  dpi?: number;
 }
 
 export const PRESET_NAMES = ['default', 'logo', 'lineart', 'clipart', 'photo', 'posterize', 'auto'] as const;
@@ -104,6 +118,8 @@ export interface ResolvedOptions {
   readonly palette: Uint32Array | null;
   readonly detail: number;
   readonly layering: Layering;
+  readonly units: Units;
+  readonly dpi: number;
 }
 
 export const DEFAULTS: Omit<ResolvedOptions, 'preset'> = {
@@ -119,6 +135,8 @@ export const DEFAULTS: Omit<ResolvedOptions, 'preset'> = {
   palette: null,
   detail: 0.5,
   layering: 'stacked',
+  units: 'px',
+  dpi: 96,
 };
 
 export class EngineOptionError extends Error {
@@ -145,6 +163,8 @@ const KNOWN_KEYS = new Set<string>([
   'palette',
   'detail',
   'layering',
+  'units',
+  'dpi',
 ]);
 
 function fail(option: string, expected: string, got: unknown): never {
@@ -243,5 +263,7 @@ export function resolveOptions(options: VectorizeOptions = {}): ResolvedOptions 
     palette,
     detail: num('detail', pick('detail'), 0, 1),
     layering: oneOf('layering', pick('layering'), ['stacked', 'cutout'] as const),
+    units: oneOf('units', pick('units'), UNITS),
+    dpi: num('dpi', pick('dpi'), 1, 100_000),
   };
 }

@@ -71,7 +71,7 @@ export function* vectorizeSteps(
     resolved = { ...resolveOptions({ ...options, preset: picked }), preset: 'auto' };
   }
   const timings: Record<string, number> = {};
-  const header = svgHeader(raster.width, raster.height);
+  const header = svgHeader(raster.width, raster.height, resolved.units, resolved.dpi);
   const parts: string[] = [header];
   yield { type: 'chunk', text: header };
 

@@ -44,6 +44,15 @@ export const convertParamsSchema = z
     curve_tolerance: number(0.01, 10, 'Pixels a curve may stray from the traced outline'),
     precision: integer(0, 4, 'Decimal places of SVG coordinates'),
     layering: z.enum(['stacked', 'cutout']).optional().describe('Colour modes: stacked (no seams) or cutout'),
+    units: z
+      .enum(['px', 'mm', 'in'])
+      .optional()
+      .describe('Unit of the SVG width/height (viewBox stays in pixels): px (default), mm or in'),
+    dpi: number(
+      1,
+      100_000,
+      "Pixels per inch for units mm/in and PDF/EPS/DXF sizes; default the image's own, else 96",
+    ),
     transparent_background: bool('Transparent pixels are background (default true)'),
     resize: bool('Downscale images over MAX_IMAGE_DIMENSION instead of refusing them with 422'),
     enhance: bool('Stretch the contrast (1st-99th percentile of luminance) before tracing'),
@@ -71,6 +80,8 @@ const EXPECTED: Readonly<Record<string, string>> = {
   curve_tolerance: 'a number from 0.01 to 10',
   precision: 'an integer from 0 to 4',
   layering: 'stacked or cutout',
+  units: 'px, mm or in',
+  dpi: 'a number from 1 to 100000',
   upload_id: '1-64 characters from A-Z a-z 0-9 _ -',
 };
 
@@ -118,6 +129,8 @@ export function toConversionRequest(p: ConvertParams): ConversionRequest {
   if (p.precision !== undefined) o.precision = p.precision;
   if (p.layering !== undefined) o.layering = p.layering;
   if (p.transparent_background !== undefined) o.transparentAsBackground = p.transparent_background;
+  if (p.units !== undefined) o.units = p.units;
+  if (p.dpi !== undefined) o.dpi = p.dpi;
   if (p.simplify) {
     o.detail ??= 0.25;
     o.curveTolerance ??= 1.5;

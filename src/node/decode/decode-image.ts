@@ -13,7 +13,8 @@ import { decodeBmp } from './bmp-decoder.js';
 import { decodePngFast } from './png-fast.js';
 import { checkLimits, resolveLimits } from './limits.js';
 import { describeBytes, sniffFormat } from './sniff-format.js';
-import type { DecodedImage, DecodeLimits, ImageFormat, ImageHeader } from './index.js';
+import { bmpDensity, plausibleDensity, pngDensity } from './density.js';
+import type { DecodedImage, DecodeLimits, ImageFormat, ImageHeader } from './types.js';
 
 export { sniffFormat };
 
@@ -79,7 +80,7 @@ export async function readImageHeader(bytes: Uint8Array): Promise<ImageHeader> {
   const format = formatOf(bytes);
   if (format === 'bmp') {
     const h = parseBmpHeader(bytes);
-    return { format, width: h.width, height: h.height };
+    return withDensity({ format, width: h.width, height: h.height }, bmpDensity(bytes));
   }
   let meta: Metadata;
   try {
@@ -96,7 +97,21 @@ export async function readImageHeader(bytes: Uint8Array): Promise<ImageHeader> {
       `Corrupt ${FORMAT_NAMES[format]} file: no image size in the header`,
     );
   }
-  return { format, width, height };
+  return withDensity({ format, width, height }, plausibleDensity(meta.density));
+}
+
+function withDensity(header: ImageHeader, density: number | undefined): ImageHeader {
+  return density === undefined ? header : { ...header, density };
+}
+
+/** The density of the decoded raster: a downscale makes each pixel cover more of the page. */
+function scaledDensity(
+  density: number | undefined,
+  originalWidth: number,
+  width: number,
+): number | undefined {
+  if (density === undefined) return undefined;
+  return originalWidth === width ? density : plausibleDensity((density * width) / originalWidth);
 }
 
 function toRaster(data: Buffer, width: number, height: number): Raster {
@@ -144,14 +159,17 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = {}):
   // A small, plain PNG within the limits decodes here, in this thread; every
   // other file, and every failure, takes the general path below.
   const png = formatOf(bytes) === 'png' ? decodePngFast(bytes, resolved) : null;
-  if (png)
+  if (png) {
+    const density = pngDensity(bytes);
     return {
       raster: png,
       format: 'png',
       originalWidth: png.width,
       originalHeight: png.height,
       resized: false,
+      ...(density === undefined ? {} : { density }),
     };
+  }
   const header = await readImageHeader(bytes);
   const target = checkLimits(header, resolved);
   let raster: Raster;
@@ -165,11 +183,13 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = {}):
   } catch (err) {
     throw corrupt(header.format, err);
   }
+  const density = scaledDensity(header.density, header.width, raster.width);
   return {
     raster,
     format: header.format,
     originalWidth: header.width,
     originalHeight: header.height,
     resized: target !== null,
+    ...(density === undefined ? {} : { density }),
   };
 }

@@ -29,3 +29,18 @@ export type {
 export { svgHeader, toUnits } from './svg-document.js';
 export type { Raster, Layer, VectorizeResult, VectorizeStats, PipelineEvent, TraceEvent } from './types.js';
 export { ENGINE_VERSION } from './version.js';
+export {
+  OUTPUT_FORMATS,
+  FORMAT_INFO,
+  isOutputFormat,
+  convertSvg,
+  readSvgDocument,
+  parsePathData,
+  flattenSubpath,
+  writePdf,
+  writeEps,
+  writeDxf,
+  DocumentError,
+  PathDataError,
+} from './formats/index.js';
+export type { OutputFormat, VectorDocument, DrawItem, Paint, Segment, Subpath } from './formats/index.js';

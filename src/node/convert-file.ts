@@ -4,11 +4,20 @@
  * the CLI and the service use.
  */
 import { readFile } from 'node:fs/promises';
-import { vectorizeAsync, type VectorizeOptions, type VectorizeStats } from '../engine/index.js';
+import {
+  convertSvg,
+  FORMAT_INFO,
+  vectorizeAsync,
+  type OutputFormat,
+  type VectorizeOptions,
+  type VectorizeStats,
+} from '../engine/index.js';
 import { decodeImage } from './decode/decode-image.js';
 import type { DecodeLimits, ImageFormat } from './decode/types.js';
 
 export interface ConvertFileOptions extends VectorizeOptions {
+  /** Output format: svg (default), pdf, eps or dxf. */
+  format?: OutputFormat;
   /** Decoder limits (largest side, largest pixel count, downscale instead of refusing). */
   limits?: DecodeLimits;
   /** Stops the conversion; the promise rejects with an `AbortError`. */
@@ -18,8 +27,11 @@ export interface ConvertFileOptions extends VectorizeOptions {
 }
 
 export interface ConvertFileResult {
-  /** The document's text (SVG). */
+  /** The document's text (SVG, PDF, EPS or DXF: all are written as ASCII text). */
   readonly data: string;
+  readonly format: OutputFormat;
+  /** Content type of `data`, e.g. application/pdf. */
+  readonly mimeType: string;
   /** The engine's figures (size, paths, nodes, bytes, timings). */
   readonly stats: VectorizeStats;
   /** What was decoded. */
@@ -34,12 +46,21 @@ export interface ConvertFileResult {
 }
 
 /**
- * The engine options with a `dpi` default from the image: with physical
- * units and no `dpi` given, the file's own resolution (else the engine's 96).
+ * The engine options for an image and an output format: `dpi` defaults to
+ * the file's own resolution (else the engine's 96). PDF, EPS and DXF are
+ * always physical (their size is pixels / dpi), so for them the SVG they are
+ * written from is made in inches whatever `units` says (it only shapes an
+ * SVG answer).
  */
-export function withImageDpi(options: VectorizeOptions, density: number | undefined): VectorizeOptions {
-  if (options.dpi !== undefined || density === undefined) return options;
-  return { ...options, dpi: density };
+export function withImageDpi(
+  options: VectorizeOptions,
+  density: number | undefined,
+  format: OutputFormat = 'svg',
+): VectorizeOptions {
+  let out = options;
+  if (options.dpi === undefined && density !== undefined) out = { ...out, dpi: density };
+  if (format !== 'svg' && out.units !== 'in' && out.units !== 'mm') out = { ...out, units: 'in' };
+  return out;
 }
 
 /** Converts encoded image bytes (PNG, JPEG, GIF, BMP, TIFF, WebP). */
@@ -47,14 +68,16 @@ export async function convertBuffer(
   bytes: Uint8Array,
   options: ConvertFileOptions = {},
 ): Promise<ConvertFileResult> {
-  const { limits, signal, onProgress, ...engine } = options;
+  const { limits, signal, onProgress, format = 'svg', ...engine } = options;
   const decoded = await decodeImage(bytes, limits);
-  const { svg, stats } = await vectorizeAsync(decoded.raster, withImageDpi(engine, decoded.density), {
+  const { svg, stats } = await vectorizeAsync(decoded.raster, withImageDpi(engine, decoded.density, format), {
     signal,
     onProgress,
   });
   return {
-    data: svg,
+    data: convertSvg(svg, format),
+    format,
+    mimeType: FORMAT_INFO[format].mimeType,
     stats,
     image: {
       format: decoded.format,

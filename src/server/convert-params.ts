@@ -5,7 +5,7 @@
  * `toConversionRequest` maps them onto the engine's VectorizeOptions.
  */
 import { z } from 'zod';
-import { PRESET_NAMES, type VectorizeOptions } from '../engine/index.js';
+import { OUTPUT_FORMATS, PRESET_NAMES, type OutputFormat, type VectorizeOptions } from '../engine/index.js';
 import { ApiError } from './errors.js';
 import { UPLOAD_ID_PATTERN } from './uploads/types.js';
 
@@ -44,6 +44,12 @@ export const convertParamsSchema = z
     curve_tolerance: number(0.01, 10, 'Pixels a curve may stray from the traced outline'),
     precision: integer(0, 4, 'Decimal places of SVG coordinates'),
     layering: z.enum(['stacked', 'cutout']).optional().describe('Colour modes: stacked (no seams) or cutout'),
+    format: z
+      .enum(OUTPUT_FORMATS)
+      .optional()
+      .describe(
+        'Output format: svg (default), pdf, eps or dxf (DXF in millimetres). /convert/streaming answers SVG only',
+      ),
     units: z
       .enum(['px', 'mm', 'in'])
       .optional()
@@ -80,6 +86,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   curve_tolerance: 'a number from 0.01 to 10',
   precision: 'an integer from 0 to 4',
   layering: 'stacked or cutout',
+  format: 'svg, pdf, eps or dxf',
   units: 'px, mm or in',
   dpi: 'a number from 1 to 100000',
   upload_id: '1-64 characters from A-Z a-z 0-9 _ -',
@@ -108,6 +115,8 @@ export function parseConvertParams(raw: Record<string, unknown>): ConvertParams 
 
 export interface ConversionRequest {
   options: VectorizeOptions;
+  /** Output format; the SVG is converted on the worker thread. */
+  format?: OutputFormat;
   resize: boolean;
   enhance: boolean;
   useCache: boolean;
@@ -137,6 +146,7 @@ export function toConversionRequest(p: ConvertParams): ConversionRequest {
   }
   return {
     options: o,
+    format: p.format ?? 'svg',
     resize: p.resize ?? false,
     enhance: p.enhance ?? false,
     useCache: p.use_cache ?? true,

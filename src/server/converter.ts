@@ -56,6 +56,11 @@ function decodeEntry(entry: string): { svg: string; stats: JobStats } {
   };
 }
 
+/** Stats with the request's output format, when it is not SVG. */
+function withFormat(stats: JobStats, req: ConversionRequest): JobStats {
+  return req.format === undefined || req.format === 'svg' ? stats : { ...stats, format: req.format };
+}
+
 /** Hash slice size: ~8 ms of sha256 each, so hashing a 100 MB upload never holds the event loop for long. */
 const HASH_SLICE = 4 * 1024 * 1024;
 
@@ -83,7 +88,10 @@ export class Converter {
     const options: Record<string, unknown> = {};
     for (const k of Object.keys(req.options).sort()) options[k] = req.options[k as keyof typeof req.options];
     const { maxImageDimension, maxImagePixels } = this.#deps.config;
-    const params = JSON.stringify([options, req.resize, req.enhance, maxImageDimension, maxImagePixels]);
+    const fields: unknown[] = [options, req.resize, req.enhance, maxImageDimension, maxImagePixels];
+    // The format only when not SVG, so SVG keys (and their cached entries) stay as they were.
+    if (req.format !== undefined && req.format !== 'svg') fields.push(req.format);
+    const params = JSON.stringify(fields);
     // One line each (JSON has no raw newline), then the byte count: no two inputs hash the same text.
     const hash = createHash('sha256').update(`${params}\n${ENGINE_VERSION}\n${bytes.length}\n`);
     if (bytes.length > HASH_SLICE) await updateInSlices(hash, bytes);
@@ -143,7 +151,8 @@ export class Converter {
     if (entry === undefined) return null;
     metrics.cacheHits.inc();
     metrics.vectorizations.inc({ cached: 'true' });
-    return { ...decodeEntry(entry), cached: true, engineMs: null };
+    const { svg, stats } = decodeEntry(entry);
+    return { svg, stats: withFormat(stats, req), cached: true, engineMs: null };
   }
 
   /**
@@ -185,6 +194,7 @@ export class Converter {
         options: req.options,
         limits: { maxSide: config.maxImageDimension, maxPixels: config.maxImagePixels, resize: req.resize },
         enhance: req.enhance,
+        format: req.format,
         stream: hooks.onChunk !== undefined,
         progress: hooks.onProgress !== undefined,
       },
@@ -199,7 +209,7 @@ export class Converter {
     metrics.processingSeconds.observe((performance.now() - started) / 1000);
     metrics.vectorizations.inc({ cached: 'false' });
     const { paths, nodes, bytes: size, preset } = output.stats;
-    const stats: JobStats = { paths, nodes, bytes: size, preset };
+    const stats: JobStats = withFormat({ paths, nodes, bytes: size, preset }, req);
     if (cache && req.useCache) await cache.set(key, encodeEntry(output.svg, stats), config.cache.ttlSeconds);
     return { svg: output.svg, stats, cached: false, engineMs: output.engineMs };
   }

@@ -183,7 +183,7 @@ window.result = vectorize({ width: 16, height: 16, data }, { mode: 'color' }).sv
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`http://127.0.0.1:${port}/`);
-      const svg = await page.waitForFunction(() => (window as unknown as { result?: string }).result);
+      const svg = await page.waitForFunction(() => (globalThis as unknown as { result?: string }).result);
       expect(errors).toEqual([]);
       expect(await svg.jsonValue()).toMatch(/^<svg [^>]*viewBox="0 0 16 16"[^>]*><path fill="#c80000"/);
     } finally {

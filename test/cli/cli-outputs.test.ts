@@ -1,5 +1,5 @@
 /** The CLI's output formats (--format or the -o extension) and physical units (--units, --dpi). */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';

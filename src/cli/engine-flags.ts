@@ -73,6 +73,7 @@ export function addEngineFlags(cmd: Command): Command {
         'binary',
         'grayscale',
         'color',
+        'centerline',
       ]),
     )
     .option(

@@ -5,7 +5,7 @@
  * the option, what was given and what is expected.
  */
 
-export type Mode = 'binary' | 'grayscale' | 'color';
+export type Mode = 'binary' | 'grayscale' | 'color' | 'centerline';
 export type Layering = 'stacked' | 'cutout';
 export type ThresholdSetting = 'auto' | 'adaptive' | number;
 /** Unit of the document's width and height (the viewBox stays in pixels). */
@@ -13,7 +13,12 @@ export type Units = 'px' | 'mm' | 'in';
 export const UNITS: readonly Units[] = ['px', 'mm', 'in'];
 
 export interface VectorizeOptions {
-  /** Colour mode. Default `binary` (or the preset's). */
+  /**
+   * Colour mode. Default `binary` (or the preset's). `centerline`: line art
+   * traced to the middle of each stroke, written as stroked paths with the
+   * stroke width measured from the image; areas wider than about 12 px stay
+   * filled outlines (binary thresholding options apply).
+   */
   mode?: Mode;
   /**
    * Named preset that sets defaults for the other options; options given
@@ -250,7 +255,7 @@ export function resolveOptions(options: VectorizeOptions = {}): ResolvedOptions 
   }
 
   return {
-    mode: oneOf('mode', pick('mode'), ['binary', 'grayscale', 'color'] as const),
+    mode: oneOf('mode', pick('mode'), ['binary', 'grayscale', 'color', 'centerline'] as const),
     preset,
     threshold,
     invert: bool('invert', pick('invert')),

@@ -9,6 +9,7 @@ import { resolveOptions, type ResolvedOptions, type VectorizeOptions } from './o
 import { svgHeader, svgPath, SVG_FOOTER } from './svg-document.js';
 import { traceBinary } from './binary/trace-binary.js';
 import { traceColor } from './color/trace-color.js';
+import { traceCenterline } from './centerline/trace-centerline.js';
 import { choosePreset } from './color/auto-preset.js';
 import type { PipelineEvent, Raster, TraceEvent, VectorizeResult } from './types.js';
 
@@ -32,6 +33,7 @@ const TRACERS: Readonly<Record<ResolvedOptions['mode'], Tracer>> = {
   binary: traceBinary,
   grayscale: traceColor,
   color: traceColor,
+  centerline: traceCenterline,
 };
 
 export function validateRaster(raster: Raster): void {

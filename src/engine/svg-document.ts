@@ -28,6 +28,10 @@ export const SVG_FOOTER = '</svg>';
 
 /** One layer as a `<path>` element, with only the attributes that change the picture. */
 export function svgPath(layer: Layer): string {
+  if (layer.stroke !== undefined) {
+    const width = +(layer.strokeWidth ?? 1).toFixed(3);
+    return `<path fill="none" stroke="${layer.stroke}" stroke-width="${width}" stroke-linecap="round" stroke-linejoin="round" d="${layer.d}"/>`;
+  }
   let attrs = `fill="${layer.fill}"`;
   if (layer.opacity !== undefined && layer.opacity < 1)
     attrs += ` fill-opacity="${+layer.opacity.toFixed(3)}"`;

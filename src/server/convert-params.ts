@@ -18,10 +18,10 @@ const integer = (min: number, max: number, description: string) =>
 export const convertParamsSchema = z
   .object({
     color_mode: z
-      .enum(['binary', 'grayscale', 'color'])
+      .enum(['binary', 'grayscale', 'color', 'centerline'])
       .optional()
       .describe(
-        "binary (one colour on transparent), grayscale (grey levels) or color. Default binary, or the preset's",
+        "binary (one colour on transparent), grayscale (grey levels), color, or centerline (line art as stroked centre lines). Default binary, or the preset's",
       ),
     preset: z.enum(PRESET_NAMES).optional().describe('Named set of defaults; auto picks one from the image'),
     threshold: z
@@ -75,7 +75,7 @@ export const convertParamsSchema = z
 export type ConvertParams = z.infer<typeof convertParamsSchema>;
 
 const EXPECTED: Readonly<Record<string, string>> = {
-  color_mode: 'binary, grayscale or color',
+  color_mode: 'binary, grayscale, color or centerline',
   preset: PRESET_NAMES.join(', '),
   threshold: 'auto, adaptive or a number from 0 to 255',
   colors: 'auto or an integer from 2 to 256',

@@ -241,7 +241,9 @@ export function readSvgDocument(svg: string): VectorDocument {
         units = w.unit;
         dpi = dpiOf(width, w.unit, w.value, a.width!);
       }
-      stack.push({});
+      const own: Record<string, string> = {};
+      for (const k of INHERITED) if (a[k] !== undefined) own[k] = a[k];
+      stack.push(own);
       if (selfClosing) stack.pop();
       continue;
     }

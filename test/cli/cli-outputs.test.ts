@@ -17,6 +17,11 @@ beforeAll(async () => {
     .withMetadata({ density: 300 })
     .png()
     .toFile(join(dir, 'bar.png'));
+  const thin = new Uint8Array(60 * 30 * 3).fill(255);
+  for (let y = 14; y < 17; y++) thin.fill(0, (y * 60 + 5) * 3, (y * 60 + 55) * 3);
+  await sharp(thin, { raw: { width: 60, height: 30, channels: 3 } })
+    .png()
+    .toFile(join(dir, 'thin.png'));
 });
 
 describe('image2svg convert: formats and units', () => {
@@ -40,6 +45,14 @@ describe('image2svg convert: formats and units', () => {
     expect(mm.stdout).toContain('viewBox="0 0 60 30" width="5.08mm" height="2.54mm"');
     const inch = await runCli(['convert', join(dir, 'bar.png'), '-o', '-', '--units', 'in', '--dpi', '60']);
     expect(inch.stdout).toContain('width="1in" height="0.5in"');
+  });
+
+  it('--mode centerline writes stroked paths for thin lines', async () => {
+    const r = await runCli(['convert', join(dir, 'thin.png'), '-o', '-', '--mode', 'centerline']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /<path fill="none" stroke="#000000" stroke-width="[\d.]+" stroke-linecap="round"/,
+    );
   });
 
   it('refuses an unknown format, a contradicting extension and a bad unit with usage errors', async () => {

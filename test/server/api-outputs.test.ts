@@ -61,6 +61,12 @@ describe('format and units on the API', () => {
     expect(result.body.startsWith('%!PS-Adobe-3.0 EPSF-3.0')).toBe(true);
   });
 
+  it('color_mode=centerline answers stroked paths', async () => {
+    const r = await post('/convert', { color_mode: 'centerline' });
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toMatch(/<svg [^>]*>.*<path /);
+  });
+
   it('refuses a streaming conversion in another format, and an unknown format or unit', async () => {
     for (const [url, fields, pattern] of [
       ['/convert/streaming?format=pdf', {}, /streaming answers SVG only/],

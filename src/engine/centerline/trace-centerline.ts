@@ -41,7 +41,7 @@ function median(values: number[]): number {
   return s.length ? s[s.length >> 1] : 0;
 }
 
-/** Spurs: edges from a line end to a junction shorter than the stroke is wide there, from thinning's noise. */
+/** Spurs: edges from a line end to a junction that thinning leaves at corners and bumps of the outline. */
 function pruneSpurs(graph: SkeletonGraph, skeleton: Uint8Array, dist: Float32Array): boolean {
   let pruned = false;
   for (const e of graph.edges) {
@@ -51,8 +51,12 @@ function pruneSpurs(graph: SkeletonGraph, skeleton: Uint8Array, dist: Float32Arr
     const [end, junction] =
       a.degree === 1 && b.degree >= 3 ? [a, b] : b.degree === 1 && a.degree >= 3 ? [b, a] : [null, null];
     if (!end || !junction) continue;
+    // Redundant when the ink it stands for lies within the junction's own round join: its end plus the
+    // ink around that end reach no further than the stroke's half-width around the junction (+1 px).
     const reach = Math.max(...junction.pixels.map((p) => dist[p]));
-    if (e.pixels.length + 1 <= Math.max(2, reach)) {
+    const tip = end.pixels[0];
+    const beyond = Math.hypot(end.x - junction.x, end.y - junction.y) + dist[tip];
+    if (beyond <= reach + 1) {
       for (const p of e.pixels) skeleton[p] = 0;
       for (const p of end.pixels) skeleton[p] = 0;
       pruned = true;
@@ -151,7 +155,12 @@ export function skeletonStrokes(
   h: number,
   cover: CoverageField | null = null,
 ): StrokePath[] {
-  const skeleton = thin(ink, w, h);
+  // The deep inside of thick areas (filled, not stroked) is left out of the thinning: it bounds the
+  // number of thinning rounds by the stroke width instead of the largest blob, and only adds skeleton
+  // inside thick areas, which strokes leave out anyway.
+  const thinnable = ink.slice();
+  for (let i = 0; i < w * h; i++) if (dist[i] > THICK_RADIUS + 2) thinnable[i] = 0;
+  const skeleton = thin(thinnable, w, h);
   keepDots(ink, skeleton, dist, w, h);
   let graph = buildGraph(skeleton, w, h);
   for (let round = 0; round < 3 && pruneSpurs(graph, skeleton, dist); round++)
@@ -211,7 +220,11 @@ function strokeWidth(
 ): number {
   const n = points.length / 2;
   const fromDist = Math.max(1, 2 * median(pix.map((p) => dist[p])) - 0.5);
-  if (!cover || n < 3) return fromDist;
+  let length = 0;
+  for (let i = 1; i < n; i++)
+    length += Math.hypot(points[2 * i] - points[2 * i - 2], points[2 * i + 1] - points[2 * i - 1]);
+  // Across a stub shorter than its own width the normal runs into the stroke it leaves: no measure there.
+  if (!cover || n < 3 || length < 1.5 * fromDist) return fromDist;
   const widths: number[] = [];
   const skip = Math.min(Math.floor((n - 1) / 3), Math.ceil(fromDist / 2));
   for (let i = Math.max(1, skip); i < n - Math.max(1, skip); i++) {

@@ -88,7 +88,7 @@ export function OptionsPanel({ options, onChange, pickedPreset }: OptionsPanelPr
         onChange={(mode) => set('mode', mode)}
       />
 
-      {v.mode === 'binary' ? (
+      {v.mode === 'binary' || v.mode === 'centerline' ? (
         <>
           <Field
             id="threshold"

@@ -42,7 +42,12 @@ function median(values: number[]): number {
 }
 
 /** Spurs: edges from a line end to a junction that thinning leaves at corners and bumps of the outline. */
-function pruneSpurs(graph: SkeletonGraph, skeleton: Uint8Array, dist: Float32Array): boolean {
+function pruneSpurs(
+  graph: SkeletonGraph,
+  skeleton: Uint8Array,
+  dist: Float32Array,
+  extent: (x: number, y: number, dx: number, dy: number) => number,
+): boolean {
   let pruned = false;
   for (const e of graph.edges) {
     if (e.closed || e.from < 0) continue;
@@ -51,11 +56,12 @@ function pruneSpurs(graph: SkeletonGraph, skeleton: Uint8Array, dist: Float32Arr
     const [end, junction] =
       a.degree === 1 && b.degree >= 3 ? [a, b] : b.degree === 1 && a.degree >= 3 ? [b, a] : [null, null];
     if (!end || !junction) continue;
-    // Redundant when the ink it stands for lies within the junction's own round join: its end plus the
-    // ink around that end reach no further than the stroke's half-width around the junction (+1 px).
+    // Redundant when the ink it stands for lies within the junction's own round join: a short edge whose
+    // ink, from the junction towards its end, goes no further than the stroke's half-width (+1 px).
     const reach = Math.max(...junction.pixels.map((p) => dist[p]));
-    const tip = end.pixels[0];
-    const beyond = Math.hypot(end.x - junction.x, end.y - junction.y) + dist[tip];
+    const len = Math.hypot(end.x - junction.x, end.y - junction.y);
+    if (len === 0 || len > reach + 1 || e.pixels.length > 2 * reach + 2) continue;
+    const beyond = extent(junction.x, junction.y, (end.x - junction.x) / len, (end.y - junction.y) / len);
     if (beyond <= reach + 1) {
       for (const p of e.pixels) skeleton[p] = 0;
       for (const p of end.pixels) skeleton[p] = 0;
@@ -126,6 +132,33 @@ export function cornerIndices(pts: Float64Array, k: number, turnDeg: number): nu
   return out;
 }
 
+/**
+ * Thinning cuts a corner off along its diagonal; the corner is where the
+ * straight runs on either side meet. Lines through the points k..2k before
+ * and after the corner are intersected, and the corner point moves there
+ * when that is within 1.5 k of it (a shallow turn's intersection is far
+ * away and is not taken).
+ */
+function sharpenCorner(pts: Float64Array, prev: number, c: number, next: number, k: number): void {
+  const a0 = Math.max(prev, c - 2 * k);
+  const a1 = Math.max(prev, c - Math.ceil(k / 2));
+  const b0 = Math.min(next, c + Math.ceil(k / 2));
+  const b1 = Math.min(next, c + 2 * k);
+  if (a1 - a0 < 1 || b1 - b0 < 1) return;
+  const [ax, ay] = [pts[2 * a1], pts[2 * a1 + 1]];
+  const [dx, dy] = [pts[2 * a1] - pts[2 * a0], pts[2 * a1 + 1] - pts[2 * a0 + 1]];
+  const [bx, by] = [pts[2 * b0], pts[2 * b0 + 1]];
+  const [ex, ey] = [pts[2 * b1] - pts[2 * b0], pts[2 * b1 + 1] - pts[2 * b0 + 1]];
+  const den = dx * ey - dy * ex;
+  if (Math.abs(den) < 1e-9) return;
+  const t = ((bx - ax) * ey - (by - ay) * ex) / den;
+  const x = ax + t * dx;
+  const y = ay + t * dy;
+  if (t <= 0 || Math.hypot(x - pts[2 * c], y - pts[2 * c + 1]) > 1.5 * k) return;
+  pts[2 * c] = x;
+  pts[2 * c + 1] = y;
+}
+
 /** [1 2 1]/4 smoothing, twice, of points first..last with both ends fixed. */
 function smooth(pts: Float64Array, first: number, last: number): void {
   for (let pass = 0; pass < 2; pass++) {
@@ -163,7 +196,18 @@ export function skeletonStrokes(
   const skeleton = thin(thinnable, w, h);
   keepDots(ink, skeleton, dist, w, h);
   let graph = buildGraph(skeleton, w, h);
-  for (let round = 0; round < 3 && pruneSpurs(graph, skeleton, dist); round++)
+  // How far the ink goes from a point in a direction: the coverage's half level, or the mask's last ink pixel.
+  const extent = (x: number, y: number, dx: number, dy: number): number => {
+    if (cover) return reach(cover, x, y, dx, dy, 64);
+    let t = 0;
+    for (; t < 64; t += 0.5) {
+      const px = Math.floor(x + dx * (t + 0.5));
+      const py = Math.floor(y + dy * (t + 0.5));
+      if (px < 0 || py < 0 || px >= w || py >= h || !ink[py * w + px]) break;
+    }
+    return t;
+  };
+  for (let round = 0; round < 3 && pruneSpurs(graph, skeleton, dist, extent); round++)
     graph = buildGraph(skeleton, w, h);
   const out: StrokePath[] = [];
   for (const node of graph.nodes) {
@@ -194,10 +238,10 @@ export function skeletonStrokes(
       const b = Math.min(n - 1, j + 1);
       const whole = i === 0 && j === n - 1;
       const points = e.points.slice(2 * a, 2 * b + 2);
-      const width = strokeWidth(points, pix.slice(a, b + 1), dist, cover);
+      const openFrom = a === 0 && e.from >= 0 && graph.nodes[e.from].degree === 1;
+      const openTo = b === n - 1 && e.to >= 0 && graph.nodes[e.to].degree === 1;
+      const width = strokeWidth(points, pix.slice(a, b + 1), dist, cover, openFrom, openTo);
       if (b > a || whole) {
-        const openFrom = a === 0 && e.from >= 0 && graph.nodes[e.from].degree === 1;
-        const openTo = b === n - 1 && e.to >= 0 && graph.nodes[e.to].degree === 1;
         if (cover) extendEnds(points, width, openFrom, openTo, cover);
         out.push({ points, closed: e.closed && whole, width });
       }
@@ -217,6 +261,8 @@ function strokeWidth(
   pix: number[],
   dist: Float32Array,
   cover: CoverageField | null,
+  openStart = false,
+  openEnd = false,
 ): number {
   const n = points.length / 2;
   const fromDist = Math.max(1, 2 * median(pix.map((p) => dist[p])) - 0.5);
@@ -236,11 +282,17 @@ function strokeWidth(
   }
   // Thinning keeps whole pixels: an even-width stroke's skeleton is half a pixel off its middle. Each
   // point away from the ends moves to the coverage-weighted middle across the stroke (at most 1 px).
+  // A free line end has no other branch near it: it is recentred too (junction ends stay where the
+  // branches meet).
   const moved = new Float64Array(points.length);
   moved.set(points);
-  for (let i = Math.max(1, skip); i < n - Math.max(1, skip); i++) {
-    const tx = points[2 * i + 2] - points[2 * i - 2];
-    const ty = points[2 * i + 3] - points[2 * i - 1];
+  const from = openStart ? 0 : Math.max(1, skip);
+  const to = openEnd ? n : n - Math.max(1, skip);
+  for (let i = from; i < to; i++) {
+    const a = Math.max(0, i - 1);
+    const b = Math.min(n - 1, i + 1);
+    const tx = points[2 * b] - points[2 * a];
+    const ty = points[2 * b + 1] - points[2 * a + 1];
     const len = Math.hypot(tx, ty);
     if (len === 0) continue;
     const nx = -ty / len;
@@ -287,6 +339,43 @@ function extendEnds(
   if (atEnd) move(n - 1, n - 1 - back);
 }
 
+/**
+ * A closed loop (last point = first) rotated to start at its sharpest turn,
+ * so a corner there is kept (the fit starts and ends on it) and every other
+ * corner is away from the ends, where corner detection sees it. The start,
+ * when it is a corner, is sharpened like the others (over the wrap).
+ */
+function startAtSharpest(loop: Float64Array, k: number, cornerTurn: number): Float64Array {
+  const m = loop.length / 2 - 1;
+  if (m < 2 * k + 1) return loop.slice();
+  const at = (i: number, c: number) => loop[2 * (((i % m) + m) % m) + c];
+  let best = 0;
+  let bestTurn = -1;
+  for (let i = 0; i < m; i++) {
+    const ax = at(i, 0) - at(i - k, 0);
+    const ay = at(i, 1) - at(i - k, 1);
+    const bx = at(i + k, 0) - at(i, 0);
+    const by = at(i + k, 1) - at(i, 1);
+    const turn = Math.abs(Math.atan2(ax * by - ay * bx, ax * bx + ay * by));
+    if (turn > bestTurn) {
+      bestTurn = turn;
+      best = i;
+    }
+  }
+  // The loop unrolled from `best - 2k` to `best + m + 2k`, so the start corner has runs on both sides.
+  const span = 2 * k;
+  const ext = new Float64Array(2 * (m + 1 + 2 * span));
+  for (let j = 0; j < m + 1 + 2 * span; j++) {
+    ext[2 * j] = at(best - span + j, 0);
+    ext[2 * j + 1] = at(best - span + j, 1);
+  }
+  if (bestTurn >= (cornerTurn * Math.PI) / 180) sharpenCorner(ext, 0, span, span + m, k);
+  const out = ext.slice(2 * span, 2 * (span + m + 1));
+  out[2 * m] = out[0];
+  out[2 * m + 1] = out[1];
+  return out;
+}
+
 /** Fits a stroke's polyline into `builder`: corners kept, smooth elsewhere. */
 function fitStroke(
   stroke: StrokePath,
@@ -295,7 +384,8 @@ function fitStroke(
   builder: CurveBuilder,
   unit = 0.1,
 ): number {
-  const pts = stroke.points.slice();
+  const k = Math.max(2, Math.min(6, Math.round(stroke.width)));
+  const pts = stroke.closed ? startAtSharpest(stroke.points, k, cornerTurn) : stroke.points.slice();
   const n = pts.length / 2;
   builder.moveTo(pts[0], pts[1]);
   if (n === 2) {
@@ -304,8 +394,9 @@ function fitStroke(
     builder.lineTo(pts[2] + (dot ? unit : 0), pts[3]);
     return 1;
   }
-  const k = Math.max(2, Math.min(6, Math.round(stroke.width)));
-  const cuts = [0, ...cornerIndices(pts, k, cornerTurn), n - 1];
+  const corners = cornerIndices(pts, k, cornerTurn);
+  const cuts = [0, ...corners, n - 1];
+  for (let c = 1; c + 1 < cuts.length; c++) sharpenCorner(pts, cuts[c - 1], cuts[c], cuts[c + 1], k);
   let segments = 0;
   for (let c = 0; c + 1 < cuts.length; c++) {
     const first = cuts[c];

@@ -115,7 +115,7 @@ export function parseConvertParams(raw: Record<string, unknown>): ConvertParams 
 
 export interface ConversionRequest {
   options: VectorizeOptions;
-  /** Output format; the SVG is converted on the worker thread. */
+  /** Output format when not SVG (absent: SVG); the SVG is converted on the worker thread. */
   format?: OutputFormat;
   resize: boolean;
   enhance: boolean;
@@ -146,7 +146,7 @@ export function toConversionRequest(p: ConvertParams): ConversionRequest {
   }
   return {
     options: o,
-    format: p.format ?? 'svg',
+    ...(p.format !== undefined && p.format !== 'svg' ? { format: p.format } : {}),
     resize: p.resize ?? false,
     enhance: p.enhance ?? false,
     useCache: p.use_cache ?? true,

@@ -49,35 +49,55 @@ function popcount(m: number): number {
 
 /** Zhang-Suen thinning of a copy of `mask` (1 = ink). */
 export function thin(mask: Uint8Array, w: number, h: number): Uint8Array {
-  const s = mask.slice();
+  // Work on a copy with a one-pixel border of paper, so neighbour reads need no bounds checks, and visit
+  // only the pixels still ink (a list that shrinks with every pass).
+  const W = w + 2;
+  const p = new Uint8Array(W * (h + 2));
+  let active: number[] = [];
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (!mask[y * w + x]) continue;
+      const i = (y + 1) * W + x + 1;
+      p[i] = 1;
+      active.push(i);
+    }
+  }
+  // Ring offsets in the padded image: N, NE, E, SE, S, SW, W, NW.
+  const off = [-W, -W + 1, 1, W + 1, W, W - 1, -1, -W - 1];
   const remove: number[] = [];
   let changed = true;
   while (changed) {
     changed = false;
     for (let pass = 0; pass < 2; pass++) {
       remove.length = 0;
-      for (let y = 0; y < h; y++) {
-        for (let x = 0; x < w; x++) {
-          const i = y * w + x;
-          if (!s[i]) continue;
-          const m = neighbourBits(s, w, h, x, y);
-          const b = popcount(m);
-          if (b < 2 || b > 6) continue;
-          // A(p): 0 -> 1 transitions around the ring.
-          let a = 0;
-          for (let k = 0; k < 8; k++) if (!(m & (1 << k)) && m & (1 << ((k + 1) & 7))) a++;
-          if (a !== 1) continue;
-          const n = m & 1;
-          const e = (m >> 2) & 1;
-          const so = (m >> 4) & 1;
-          const we = (m >> 6) & 1;
-          if (pass === 0 ? n & e & so || e & so & we : n & e & we || n & so & we) continue;
-          remove.push(i);
-        }
+      for (const i of active) {
+        let m = 0;
+        for (let k = 0; k < 8; k++) if (p[i + off[k]]) m |= 1 << k;
+        const b = popcount(m);
+        if (b < 2 || b > 6) continue;
+        // A(p): 0 -> 1 transitions around the ring.
+        let a = 0;
+        for (let k = 0; k < 8; k++) if (!(m & (1 << k)) && m & (1 << ((k + 1) & 7))) a++;
+        if (a !== 1) continue;
+        const n = m & 1;
+        const e = (m >> 2) & 1;
+        const so = (m >> 4) & 1;
+        const we = (m >> 6) & 1;
+        if (pass === 0 ? n & e & so || e & so & we : n & e & we || n & so & we) continue;
+        remove.push(i);
       }
-      for (const i of remove) s[i] = 0;
-      if (remove.length) changed = true;
+      for (const i of remove) p[i] = 0;
+      if (remove.length) {
+        changed = true;
+        active = active.filter((i) => p[i] === 1);
+      }
     }
+  }
+  const s = new Uint8Array(w * h);
+  for (const i of active) {
+    const y = Math.floor(i / W) - 1;
+    const x = (i % W) - 1;
+    s[y * w + x] = 1;
   }
   // Staircase pixels: two or more neighbours, all in one 8-connected group, and the pixel not a line end.
   for (let y = 0; y < h; y++) {

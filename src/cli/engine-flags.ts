@@ -59,6 +59,7 @@ const FLAGS: Readonly<Record<keyof VectorizeOptions, string>> = {
   layering: '--layering',
   units: '--units',
   dpi: '--dpi',
+  pixelArt: '--pixel-art',
 };
 
 /** Adds every engine option to `cmd` as a flag. */
@@ -78,7 +79,7 @@ export function addEngineFlags(cmd: Command): Command {
     )
     .option(
       '-t, --threshold <level>',
-      `binary: auto (Otsu), adaptive (local, for uneven lighting) or 0-255 (default ${DEFAULTS.threshold})`,
+      `binary: auto (Otsu, following uneven light), adaptive (local) or 0-255 (default ${DEFAULTS.threshold})`,
       parseThreshold,
     )
     .option('--invert', 'binary: trace the light parts instead of the dark')
@@ -131,6 +132,12 @@ export function addEngineFlags(cmd: Command): Command {
       '--dpi <n>',
       "pixels per inch for --units mm/in and PDF/EPS/DXF sizes (default: the image's own resolution, else 96)",
       parseNumber,
+    )
+    .addOption(
+      new Option(
+        '--pixel-art <how>',
+        `colour: auto (exact nearest-neighbour upscales as blocks), blocks, smooth or off (default ${DEFAULTS.pixelArt})`,
+      ).choices(['auto', 'blocks', 'smooth', 'off']),
     );
 }
 
@@ -161,6 +168,7 @@ export function engineOptions(cmd: Command): VectorizeOptions {
   set('layering');
   set('units');
   set('dpi');
+  set('pixelArt');
   try {
     resolveOptions(options);
   } catch (err) {

@@ -11,6 +11,7 @@ export type ThresholdSetting = 'auto' | 'adaptive' | number;
 /** Unit of the document's width and height (the viewBox stays in pixels). */
 export type Units = 'px' | 'mm' | 'in';
 export const UNITS: readonly Units[] = ['px', 'mm', 'in'];
+export type PixelArtSetting = 'auto' | 'blocks' | 'smooth' | 'off';
 
 export interface VectorizeOptions {
   /**
@@ -26,9 +27,12 @@ export interface VectorizeOptions {
    */
   preset?: PresetName;
   /**
-   * Binary mode: `auto` (Otsu's method on luminance), `adaptive` (local
-   * mean, for unevenly lit scans), or a fixed luminance level 0-255; pixels
-   * darker than the threshold are ink. Default `auto`.
+   * Binary mode: `auto` (Otsu's method on luminance; when the paper's
+   * illumination varies across the image, as on a scan or a photographed
+   * page, the luminance is first divided by the estimated illumination and
+   * thresholded halfway between paper and ink), `adaptive` (local mean), or
+   * a fixed luminance level 0-255; pixels darker than the threshold are ink.
+   * Default `auto`.
    */
   threshold?: ThresholdSetting;
   /** Binary mode: trace the light parts instead of the dark. Default false. */
@@ -91,9 +95,26 @@ export interface VectorizeOptions {
    * resolution metadata when it has any.
    */
   dpi?: number;
+  /**
+   * Colour mode, pixel art (a nearest-neighbour upscale of a small grid):
+   * `auto` traces an image that is exactly such an upscale as its blocks;
+   * `blocks` forces that (estimating the grid when it is not exact);
+   * `smooth` forces it with smoothed outlines instead of blocks; `off`
+   * never. Ignored with a fixed `palette`. Default `auto`.
+   */
+  pixelArt?: PixelArtSetting;
 }
 
-export const PRESET_NAMES = ['default', 'logo', 'lineart', 'clipart', 'photo', 'posterize', 'auto'] as const;
+export const PRESET_NAMES = [
+  'default',
+  'logo',
+  'lineart',
+  'clipart',
+  'photo',
+  'posterize',
+  'pixelart',
+  'auto',
+] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 /** Preset defaults; explicit options override them. `auto` is resolved from the image by the pipeline. */
@@ -104,6 +125,7 @@ export const PRESETS: Readonly<Record<Exclude<PresetName, 'auto'>, Readonly<Vect
   clipart: { mode: 'color', colors: 'auto', speckle: 4, detail: 0.6, layering: 'stacked' },
   photo: { mode: 'color', colors: 16, speckle: 32, detail: 0.3, layering: 'stacked' },
   posterize: { mode: 'color', colors: 6, speckle: 8, detail: 0.4, layering: 'stacked' },
+  pixelart: { mode: 'color', pixelArt: 'blocks' },
 };
 
 /** Options after presets and defaults, validated, in the units the stages use. */
@@ -125,6 +147,7 @@ export interface ResolvedOptions {
   readonly layering: Layering;
   readonly units: Units;
   readonly dpi: number;
+  readonly pixelArt: PixelArtSetting;
 }
 
 export const DEFAULTS: Omit<ResolvedOptions, 'preset'> = {
@@ -142,6 +165,7 @@ export const DEFAULTS: Omit<ResolvedOptions, 'preset'> = {
   layering: 'stacked',
   units: 'px',
   dpi: 96,
+  pixelArt: 'auto',
 };
 
 export class EngineOptionError extends Error {
@@ -170,6 +194,7 @@ const KNOWN_KEYS = new Set<string>([
   'layering',
   'units',
   'dpi',
+  'pixelArt',
 ]);
 
 function fail(option: string, expected: string, got: unknown): never {
@@ -270,5 +295,6 @@ export function resolveOptions(options: VectorizeOptions = {}): ResolvedOptions 
     layering: oneOf('layering', pick('layering'), ['stacked', 'cutout'] as const),
     units: oneOf('units', pick('units'), UNITS),
     dpi: num('dpi', pick('dpi'), 1, 100_000),
+    pixelArt: oneOf('pixelArt', pick('pixelArt'), ['auto', 'blocks', 'smooth', 'off'] as const),
   };
 }

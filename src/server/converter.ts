@@ -129,7 +129,12 @@ export class Converter {
     const { maxImageDimension, maxImagePixels } = this.#deps.config;
     const fields: unknown[] = [options, req.resize, req.enhance, maxImageDimension, maxImagePixels];
     // The format only when not SVG, so SVG keys (and their cached entries) stay as they were.
-    if (req.format !== undefined && req.format !== 'svg') fields.push(req.format);
+    const format = req.format ?? 'svg';
+    if (format !== 'svg') fields.push(format);
+    // A physical size without a dpi takes the image's own resolution, which the resolved options (dpi 96)
+    // do not show: such a request must not share a key with one that asks for 96 explicitly.
+    if (req.options.dpi === undefined && (format !== 'svg' || options.units !== 'px'))
+      fields.push('dpi:image');
     const params = JSON.stringify(fields);
     // One line each (JSON has no raw newline), then the byte count: no two inputs hash the same text.
     const hash = createHash('sha256').update(`${params}\n${ENGINE_VERSION}\n${bytes.length}\n`);

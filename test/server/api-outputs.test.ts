@@ -46,6 +46,10 @@ describe('format and units on the API', () => {
     expect(svg.body).toContain('viewBox="0 0 64 64" width="5.4187mm" height="5.4187mm"');
     const pdf = await post('/convert?format=pdf', { dpi: '72' });
     expect(pdf.body).toContain('/MediaBox [0 0 64 64]');
+    // dpi=96 given is not the image's 300: a different answer, not the cached one.
+    const at96 = await post('/convert', { units: 'mm', dpi: '96' });
+    expect(at96.headers['x-cache']).toBe('MISS');
+    expect(at96.body).toContain('width="16.9333mm"');
   });
 
   it('a background task answers its result in its format, named by the task', async () => {

@@ -56,6 +56,19 @@ function decodeEntry(entry: string): { svg: string; stats: JobStats } {
   };
 }
 
+/**
+ * Format and size of a PNG from its first chunk, which the format requires to
+ * be IHDR; null for anything else (the decoder reads the header then).
+ */
+export function pngHeader(bytes: Uint8Array): ImageHeader | null {
+  if (bytes.length < 24 || sniffFormat(bytes) !== 'png') return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 24);
+  if (view.getUint32(8) !== 13 || view.getUint32(12) !== 0x49484452) return null;
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  return width > 0 && height > 0 ? { format: 'png', width, height } : null;
+}
+
 /** Hash slice size: ~8 ms of sha256 each, so hashing a 100 MB upload never holds the event loop for long. */
 const HASH_SLICE = 4 * 1024 * 1024;
 
@@ -93,17 +106,16 @@ export class Converter {
 
   /**
    * Refuses what can be refused before a worker is involved: an empty file,
-   * bytes that are no image (named), a format not allowed. With `header`, also
-   * reads the size from the header (a pixel bomb, or an image over
-   * MAX_IMAGE_DIMENSION without resize). Without it, the worker's decoder
-   * makes those same checks from the header before decoding, which keeps a
-   * thread hop off the synchronous path.
+   * bytes that are no image (named), a format not allowed, and from the size
+   * in the header a pixel bomb or an image over MAX_IMAGE_DIMENSION without
+   * resize. Returns the header: its pixel count is what the conversion
+   * costs against PIXEL_BUDGET. A PNG's size is read from its IHDR here (no
+   * thread hop on the synchronous path); other formats' through the decoder.
    */
-  async precheck(bytes: Uint8Array, resize: boolean, header = true): Promise<void> {
+  async precheck(bytes: Uint8Array, resize: boolean): Promise<ImageHeader> {
     if (bytes.length === 0) throw new ApiError('EMPTY_FILE');
-    const sniffed = sniffFormat(bytes);
-    const found = sniffed === null || header ? await this.#readHeader(bytes) : null;
-    const format = found?.format ?? sniffed!;
+    const found = pngHeader(bytes) ?? (await this.#readHeader(bytes));
+    const { format } = found;
     const { allowedFormats, maxImageDimension, maxImagePixels } = this.#deps.config;
     if (!allowedFormats.has(format)) {
       throw new ApiError(
@@ -111,7 +123,6 @@ export class Converter {
         `The file is a ${format.toUpperCase()} image; this server accepts ${[...allowedFormats].join(', ')} (ALLOWED_EXTENSIONS)`,
       );
     }
-    if (!found) return;
     const { width, height } = found;
     if (width * height > maxImagePixels) {
       throw new ApiError(
@@ -125,6 +136,7 @@ export class Converter {
         `The image is ${width}x${height}; the largest side accepted is ${maxImageDimension} px (MAX_IMAGE_DIMENSION). Send resize=true to downscale it`,
       );
     }
+    return found;
   }
 
   async #readHeader(bytes: Uint8Array): Promise<ImageHeader> {
@@ -155,7 +167,8 @@ export class Converter {
     const key = await this.cacheKey(bytes, req);
     const hit = await this.#cached(key, req);
     if (hit) return hit;
-    await this.precheck(bytes, req.resize, false);
+    const { width, height } = await this.precheck(bytes, req.resize);
+    hooks = { ...hooks, pixels: width * height };
     const shareable = !hooks.onChunk && !hooks.signal;
     if (shareable) {
       const running = this.#inflight.get(key);

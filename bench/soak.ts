@@ -20,6 +20,9 @@
  *   --env K=V      extra environment for the server (repeatable), e.g. --env CACHE_ENABLED=false
  *   --main FILE    server entry (default dist/server/main.js)
  *   --out FILE     JSON report (default bench/.cache/soak.json)
+ *   --bare         start the server without the glibc malloc settings the Dockerfile and `npm start`
+ *                  set (MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ at 128 KiB),
+ *                  to see what they change
  *
  * Growth after warm-up: the median RSS of the last minute of load (or its last quarter, if shorter)
  * against the median of the minute after the warm-up. Return: RSS at the end of the cool-down against
@@ -45,6 +48,7 @@ const { values } = parseArgs({
     env: { type: 'string', multiple: true, default: [] },
     main: { type: 'string' },
     out: { type: 'string' },
+    bare: { type: 'boolean', default: false },
   },
 });
 
@@ -66,7 +70,13 @@ const WARMUP_MS =
 const ROOT = new URL('../', import.meta.url);
 const MAIN = values.main ? pathToFileURL(resolve(values.main)) : new URL('dist/server/main.js', ROOT);
 const OUT = values.out ? resolve(values.out) : new URL('bench/.cache/soak.json', ROOT).pathname;
-const EXTRA_ENV: Record<string, string> = {};
+/** As in the Dockerfile and `npm start` (docs/DEPLOYMENT.md, "Memory"). */
+const MALLOC_ENV: Record<string, string> = {
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_MMAP_THRESHOLD_: '131072',
+  MALLOC_TRIM_THRESHOLD_: '131072',
+};
+const EXTRA_ENV: Record<string, string> = values.bare ? {} : { ...MALLOC_ENV };
 for (const kv of values.env) {
   const eq = kv.indexOf('=');
   if (eq < 1) {
@@ -251,7 +261,8 @@ async function exchange(base: string, img: Image, route: Route, query: string): 
 function pick(rnd: () => number, all: Image[]): { img: Image; route: Route; query: string } {
   const small = all.filter((i) => !i.large);
   const large = all.filter((i) => i.large);
-  const img = rnd() < 0.15 ? large[Math.floor(rnd() * large.length)] : small[Math.floor(rnd() * small.length)];
+  const img =
+    rnd() < 0.15 ? large[Math.floor(rnd() * large.length)] : small[Math.floor(rnd() * small.length)];
   const r = rnd();
   const route: Route = r < 0.6 ? 'sync' : r < 0.8 ? 'streaming' : 'background';
   const params = new URLSearchParams();
@@ -266,11 +277,16 @@ function quantile(sorted: number[], q: number): number {
 }
 
 function median(xs: number[]): number {
-  return quantile([...xs].sort((a, b) => a - b), 0.5);
+  return quantile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 const all = await images();
-console.error(`soak: ${all.length} images, ${CLIENTS} clients, ${LOAD_MS / 60_000} min load, ${cpus().length} CPUs`);
+console.error(
+  `soak: ${all.length} images, ${CLIENTS} clients, ${LOAD_MS / 60_000} min load, ${cpus().length} CPUs`,
+);
 const { child, url } = await startServer();
 const pid = child.pid!;
 
@@ -351,7 +367,10 @@ const report = {
   latencyMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies.at(-1) },
   byKind: Object.fromEntries(
     kinds.map((k) => {
-      const ms = outcomes.filter((o) => o.kind === k).map((o) => o.ms).sort((a, b) => a - b);
+      const ms = outcomes
+        .filter((o) => o.kind === k)
+        .map((o) => o.ms)
+        .sort((a, b) => a - b);
       return [k, { n: ms.length, p50: quantile(ms, 0.5), p99: quantile(ms, 0.99) }];
     }),
   ),
@@ -374,14 +393,23 @@ console.log(`## Soak ${report.date.slice(0, 10)}: ${CLIENTS} clients, ${f(loadSe
 console.log(`| figure | value |\n|---|---|`);
 console.log(`| requests | ${report.requests} (${f(report.requests / loadSeconds)}/s) |`);
 console.log(`| errors | ${report.errors} (${(report.errorRate * 100).toFixed(2)} %) |`);
-console.log(`| latency p50 / p99 / max | ${f(report.latencyMs.p50)} / ${f(report.latencyMs.p99)} / ${f(report.latencyMs.max ?? NaN)} ms |`);
+console.log(
+  `| latency p50 / p99 / max | ${f(report.latencyMs.p50)} / ${f(report.latencyMs.p99)} / ${f(report.latencyMs.max ?? NaN)} ms |`,
+);
 console.log(`| RSS idle before load | ${f(idleMiB)} MiB |`);
 console.log(`| RSS peak | ${f(report.rss.peakMiB)} MiB |`);
-console.log(`| RSS after warm-up (median, ${f(WARMUP_MS / 1000)}-${f((WARMUP_MS + window) / 1000)} s) | ${f(afterWarmupMiB)} MiB |`);
+console.log(
+  `| RSS after warm-up (median, ${f(WARMUP_MS / 1000)}-${f((WARMUP_MS + window) / 1000)} s) | ${f(afterWarmupMiB)} MiB |`,
+);
 console.log(`| RSS end of load (median, last ${f(window / 1000)} s) | ${f(endOfLoadMiB)} MiB |`);
 console.log(`| growth after warm-up | ${f(report.rss.growthAfterWarmupPct)} % |`);
-console.log(`| RSS ${f(COOLDOWN_MS / 1000)} s after the load | ${f(afterMiB)} MiB (${f(report.rss.afterCooldownVsIdlePct)} % vs idle) |`);
+console.log(
+  `| RSS ${f(COOLDOWN_MS / 1000)} s after the load | ${f(afterMiB)} MiB (${f(report.rss.afterCooldownVsIdlePct)} % vs idle) |`,
+);
 console.log(`\n| kind | n | p50 ms | p99 ms |\n|---|---|---|---|`);
-for (const [k, v] of Object.entries(report.byKind)) console.log(`| ${k} | ${v.n} | ${f(v.p50)} | ${f(v.p99)} |`);
-console.log(`\nRSS samples (s: MiB): ${samples.map((s) => `${s.t}${s.phase === 'cooldown' ? 'c' : ''}:${Math.round(s.rssMiB)}`).join(' ')}`);
+for (const [k, v] of Object.entries(report.byKind))
+  console.log(`| ${k} | ${v.n} | ${f(v.p50)} | ${f(v.p99)} |`);
+console.log(
+  `\nRSS samples (s: MiB): ${samples.map((s) => `${s.t}${s.phase === 'cooldown' ? 'c' : ''}:${Math.round(s.rssMiB)}`).join(' ')}`,
+);
 process.exit(0);

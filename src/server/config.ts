@@ -93,11 +93,12 @@ const LOG_LEVELS: Readonly<Record<string, string>> = {
 const KEY_PATTERN = /^[\x21-\x7e]{8,256}$/;
 
 /**
- * Pixels decoded at once per process: one 8192 x 8192 image and half as much again. At the measured
- * worst case (colour mode, ~15 bytes per pixel at peak) that is ~1.4 GiB of conversions beside the
- * ~250 MiB of a busy service, within the deployment guide's 2 GiB limit (docs/CONFIGURATION.md).
+ * Pixels decoded at once per process: one 8192 x 8192 image (MAX_IMAGE_PIXELS' default) and a quarter
+ * as much again for smaller ones beside it. At the measured worst case (colour mode, ~18 bytes of RSS
+ * per pixel) that is ~1.4 GiB of conversions beside the idle service and a full in-memory cache, within
+ * the deployment guide's 2 GiB limit (docs/CONFIGURATION.md, docs/BENCHMARKS.md).
  */
-export const DEFAULT_PIXEL_BUDGET = 100_663_296;
+export const DEFAULT_PIXEL_BUDGET = 83_886_080;
 /** Conversions a worker thread runs before it is replaced by a fresh one (its heap never shrinks). */
 export const DEFAULT_WORKER_MAX_TASKS = 200;
 /** Seconds a worker thread that has worked may sit idle before it is replaced (memory back to idle). */

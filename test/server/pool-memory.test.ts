@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_PIXEL_BUDGET, loadConfig } from '../../src/server/config.js';
 import { ApiError } from '../../src/server/errors.js';
 import type { ConvertTask } from '../../src/server/pool/protocol.js';
 import { WorkerPool, type PoolOptions, type RunHooks } from '../../src/server/pool/worker-pool.js';
@@ -187,7 +188,10 @@ class GatedPool extends WorkerPool {
   gate = new Gate();
   #next = 0;
   override run(t: ConvertTask, hooks?: RunHooks) {
-    return super.run({ ...t, options: { ...t.options, gate: this.gate.cells, index: this.#next++ } as never }, hooks);
+    return super.run(
+      { ...t, options: { ...t.options, gate: this.gate.cells, index: this.#next++ } as never },
+      hooks,
+    );
   }
 }
 
@@ -198,7 +202,13 @@ describe('HTTP: big images are not decoded at once (PIXEL_BUDGET)', () => {
   let small: Buffer;
 
   beforeAll(async () => {
-    pool = new GatedPool({ size: 2, maxQueue: 4, timeoutMs: 30_000, workerUrl: GATED, pixelBudget: 5_000_000 });
+    pool = new GatedPool({
+      size: 2,
+      maxQueue: 4,
+      timeoutMs: 30_000,
+      workerUrl: GATED,
+      pixelBudget: 5_000_000,
+    });
     app = await makeApp({ PIXEL_BUDGET: '5000000', WORKER_POOL_SIZE: '2' }, { pool, cache: null });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const plain = (size: number) =>
@@ -253,5 +263,35 @@ describe('HTTP: big images are not decoded at once (PIXEL_BUDGET)', () => {
     expect(r.statusCode).toBe(422);
     expect(r.json()).toMatchObject({ code: 'IMAGE_TOO_LARGE' });
     expect(r.body).toMatch(/PIXEL_BUDGET/);
+  });
+});
+
+describe('configuration', () => {
+  it('defaults PIXEL_BUDGET to at least MAX_IMAGE_PIXELS, so any accepted image can run', () => {
+    const c = loadConfig({});
+    expect(c.pixelBudget).toBe(DEFAULT_PIXEL_BUDGET);
+    expect(c.pixelBudget).toBeGreaterThanOrEqual(c.maxImagePixels);
+    expect(c).toMatchObject({ workerMaxTasks: 200, workerIdleSeconds: 10 });
+    expect(loadConfig({ WORKER_MAX_TASKS: '0', WORKER_IDLE_SECONDS: '0.5' })).toMatchObject({
+      workerMaxTasks: 0,
+      workerIdleSeconds: 0.5,
+    });
+  });
+
+  it.each([
+    [{ PIXEL_BUDGET: '0' }, /^PIXEL_BUDGET: expected an integer from 1/],
+    [{ PIXEL_BUDGET: 'lots' }, /^PIXEL_BUDGET: expected an integer/],
+    [{ WORKER_MAX_TASKS: '-1' }, /^WORKER_MAX_TASKS: expected an integer from 0/],
+    [{ WORKER_IDLE_SECONDS: 'soon' }, /^WORKER_IDLE_SECONDS: expected a number from 0/],
+  ])('refuses %j at start-up, naming the variable', (env, message) => {
+    try {
+      loadConfig(env);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).problems).toHaveLength(1);
+      expect((e as ConfigError).problems[0]).toMatch(message);
+      return;
+    }
+    throw new Error('expected a ConfigError');
   });
 });

@@ -166,10 +166,22 @@ describe('WorkerPool recycling', () => {
     const thread = async () => /data-thread="(\d+)"/.exec((await pool.run(task({}))).svg)![1];
     const first = await thread();
     expect(await thread()).toBe(first);
-    expect(pool.stats().recycled).toBe(1);
+    // The fresh thread loads beside the old one and takes its place once ready.
+    await until(() => pool.stats().recycled === 1);
     const third = await thread();
     expect(third).not.toBe(first);
     expect(pool.stats()).toMatchObject({ recycled: 1, terminated: 0 });
+  });
+
+  it('keeps every thread serving while a fresh one loads: a task arriving meanwhile runs on the old thread', async () => {
+    const pool = await makePool({ size: 1, workerUrl: FAKE, maxTasksPerWorker: 1 });
+    const thread = async () => /data-thread="(\d+)"/.exec((await pool.run(task({}))).svg)![1];
+    await thread();
+    // The successor is loading; the pool still has its one thread, ready (a swap-then-load would not be).
+    expect(pool.ready()).toBe(true);
+    expect(pool.stats()).toMatchObject({ size: 1, busy: 0 });
+    expect(await thread()).toMatch(/^\d+$/);
+    await until(() => pool.stats().recycled >= 1);
   });
 
   it('replaces a thread that sits idle after work, and not one that never worked', async () => {

@@ -11,7 +11,10 @@
  * - A thread is replaced by a fresh one after `maxTasksPerWorker` tasks, and
  *   once it has sat idle `idleRecycleMs` after work: a worker's V8 heap grows
  *   to the largest conversion it ran and never gives the memory back, so a
- *   fresh thread is how the process returns to its idle size.
+ *   fresh thread is how the process returns to its idle size. The fresh
+ *   thread loads beside the old one, which keeps taking tasks, and takes its
+ *   place once it is ready and the old one is between tasks: recycling never
+ *   leaves the pool a thread short.
  * Our own pool rather than piscina: each task streams chunk and progress
  * messages back while it runs, and termination must be per task.
  */
@@ -78,6 +81,10 @@ interface Slot {
   /** Tasks this thread has finished. */
   tasks: number;
   idleTimer: NodeJS.Timeout | null;
+  /** The fresh thread loading to take this one's place (recycling). */
+  successor: Slot | null;
+  /** For a fresh thread still loading: the slot it will replace. */
+  predecessor: Slot | null;
 }
 
 /**
@@ -99,6 +106,8 @@ export function defaultWorkerUrl(): URL {
 export class WorkerPool {
   readonly #slots: Slot[] = [];
   readonly #queue: Job[] = [];
+  /** Fresh threads loading to replace recycled ones; not in #slots until they do. */
+  readonly #spares = new Set<Slot>();
   readonly #options: Required<PoolOptions>;
   readonly #budget: PixelBudget;
   #terminated = 0;
@@ -122,13 +131,23 @@ export class WorkerPool {
 
   #spawn(): Slot {
     const worker = new Worker(this.#options.workerUrl);
-    const slot: Slot = { worker, ready: false, job: null, timer: null, tasks: 0, idleTimer: null };
+    const slot: Slot = {
+      worker,
+      ready: false,
+      job: null,
+      timer: null,
+      tasks: 0,
+      idleTimer: null,
+      successor: null,
+      predecessor: null,
+    };
     worker.on('message', (m: WorkerReply) => this.#onMessage(slot, m));
     worker.on('error', (e) =>
       this.#replace(slot, new ApiError('INTERNAL', `Conversion worker crashed: ${e.message}`)),
     );
     worker.on('exit', () => {
-      if (!this.#closed && this.#slots.includes(slot)) {
+      if (this.#spares.has(slot)) this.#dropSpare(slot);
+      else if (!this.#closed && this.#slots.includes(slot)) {
         this.#replace(slot, new ApiError('INTERNAL', 'Conversion worker exited unexpectedly'));
       }
     });
@@ -138,6 +157,7 @@ export class WorkerPool {
   #onMessage(slot: Slot, m: WorkerReply): void {
     if (m.type === 'ready') {
       slot.ready = true;
+      if (slot.predecessor) this.#swap(slot.predecessor);
       this.#pump();
       return;
     }
@@ -151,7 +171,8 @@ export class WorkerPool {
       else job.reject(new ApiError(m.code, m.message));
       slot.tasks++;
       const { maxTasksPerWorker, idleRecycleMs } = this.#options;
-      if (maxTasksPerWorker > 0 && slot.tasks >= maxTasksPerWorker) this.#recycle(slot);
+      if (slot.successor) this.#swap(slot);
+      else if (maxTasksPerWorker > 0 && slot.tasks >= maxTasksPerWorker) this.#recycle(slot);
       else if (idleRecycleMs > 0) {
         slot.idleTimer = setTimeout(() => {
           slot.idleTimer = null;
@@ -163,13 +184,39 @@ export class WorkerPool {
     }
   }
 
-  /** Swaps an idle thread for a fresh one (its memory goes back to the system with it). */
+  /** Starts a fresh thread to take this one's place (its memory goes back to the system with it). */
   #recycle(slot: Slot): void {
-    const index = this.#slots.indexOf(slot);
-    if (index < 0 || this.#closed || slot.job) return;
+    if (this.#closed || slot.successor || !this.#slots.includes(slot)) return;
+    const fresh = this.#spawn();
+    fresh.predecessor = slot;
+    slot.successor = fresh;
+    this.#spares.add(fresh);
+  }
+
+  /** Puts the successor in the old thread's place, once it is ready and the old one is between tasks. */
+  #swap(old: Slot): void {
+    const fresh = old.successor;
+    if (!fresh?.ready || old.job) return;
+    const index = this.#slots.indexOf(old);
+    this.#spares.delete(fresh);
+    old.successor = null;
+    fresh.predecessor = null;
+    if (index < 0) {
+      void fresh.worker.terminate();
+      return;
+    }
+    if (old.idleTimer) clearTimeout(old.idleTimer);
+    this.#slots[index] = fresh;
     this.#recycled++;
-    this.#slots[index] = this.#spawn();
-    void slot.worker.terminate();
+    void old.worker.terminate();
+  }
+
+  /** A fresh thread that failed to load: the old one stays, and may be recycled again later. */
+  #dropSpare(fresh: Slot): void {
+    this.#spares.delete(fresh);
+    if (fresh.predecessor) fresh.predecessor.successor = null;
+    fresh.predecessor = null;
+    void fresh.worker.terminate();
   }
 
   #finish(slot: Slot): void {
@@ -186,14 +233,22 @@ export class WorkerPool {
 
   /** Terminates the slot's thread (stopping its task with `reason`) and starts a fresh one. */
   #replace(slot: Slot, reason: unknown): void {
+    if (this.#spares.has(slot)) return this.#dropSpare(slot);
     const index = this.#slots.indexOf(slot);
     if (index < 0) return;
     const job = slot.job;
     this.#finish(slot);
     this.#terminated++;
     void slot.worker.terminate();
+    const successor = slot.successor;
+    if (successor) {
+      // The thread loading to replace it takes its place now (the pool pumps when it is ready).
+      this.#spares.delete(successor);
+      successor.predecessor = null;
+      slot.successor = null;
+    }
     if (this.#closed) this.#slots.splice(index, 1);
-    else this.#slots[index] = this.#spawn();
+    else this.#slots[index] = successor ?? this.#spawn();
     job?.reject(reason);
     // Its pixels are free again: a task waiting for budget may start on another thread.
     this.#pump();
@@ -313,6 +368,8 @@ export class WorkerPool {
     this.#closed = true;
     for (const job of this.#queue.splice(0)) job.reject(new ApiError('BUSY', 'The server is shutting down'));
     const slots = this.#slots.splice(0);
+    for (const fresh of this.#spares) slots.push(fresh);
+    this.#spares.clear();
     await Promise.all(
       slots.map((s) => {
         s.job?.reject(new ApiError('BUSY', 'The server is shutting down'));

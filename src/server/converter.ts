@@ -26,7 +26,8 @@ export interface ConversionResult {
 type Limits = Pick<
   Config,
   'allowedFormats' | 'maxImageDimension' | 'maxImagePixels' | 'timeoutSeconds' | 'cache'
->;
+> &
+  Partial<Pick<Config, 'pixelBudget'>>;
 
 export interface ConverterDeps {
   pool: WorkerPool;
@@ -124,6 +125,7 @@ export class Converter {
       );
     }
     const { width, height } = found;
+    const { pixelBudget = Infinity } = this.#deps.config;
     if (width * height > maxImagePixels) {
       throw new ApiError(
         'IMAGE_TOO_LARGE',
@@ -134,6 +136,13 @@ export class Converter {
       throw new ApiError(
         'IMAGE_TOO_LARGE',
         `The image is ${width}x${height}; the largest side accepted is ${maxImageDimension} px (MAX_IMAGE_DIMENSION). Send resize=true to downscale it`,
+      );
+    }
+    if (width * height > pixelBudget) {
+      // It could never start: refused now rather than left to wait (or, in the background, fail later).
+      throw new ApiError(
+        'IMAGE_TOO_LARGE',
+        `The image is ${width}x${height} = ${width * height} pixels; this server decodes at most ${pixelBudget} at once (PIXEL_BUDGET)`,
       );
     }
     return found;

@@ -275,6 +275,16 @@ describe('HTTP: big images are not decoded at once (PIXEL_BUDGET)', () => {
     expect(r.statusCode).toBe(422);
     expect(r.json()).toMatchObject({ code: 'IMAGE_TOO_LARGE' });
     expect(r.body).toMatch(/PIXEL_BUDGET/);
+    // A background task is refused when submitted, not accepted to fail later.
+    const queued = await app.inject({
+      method: 'POST',
+      url: '/convert/background',
+      payload: huge,
+      headers: { 'content-type': 'image/png' },
+    });
+    expect(queued.statusCode).toBe(422);
+    expect(queued.json()).toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+    expect(pool.stats()).toMatchObject({ busy: 0, queued: 0 });
   });
 });
 

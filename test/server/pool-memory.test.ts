@@ -1,6 +1,6 @@
 /**
  * The worker pool's memory bounds: admission by pixel budget (PIXEL_BUDGET) and the recycling of worker
- * threads (WORKER_MAX_TASKS, WORKER_IDLE_SECONDS). The stand-in worker of fixtures/gated-worker.mjs
+ * threads (WORKER_MAX_TASKS, WORKER_IDLE_SECONDS). The stand-in worker of fixtures/paced-worker.mjs
  * marks when it starts a task and finishes only when the test releases it, so which tasks run at once is
  * decided by the pool alone, never by the machine's speed.
  */
@@ -13,7 +13,7 @@ import type { ConvertTask } from '../../src/server/pool/protocol.js';
 import { WorkerPool, type PoolOptions, type RunHooks } from '../../src/server/pool/worker-pool.js';
 import { makeApp, waitFor } from './helpers.js';
 
-const GATED = new URL('./fixtures/gated-worker.mjs', import.meta.url);
+const GATED = new URL('./fixtures/paced-worker.mjs', import.meta.url);
 const FAKE = new URL('./fixtures/fake-worker.mjs', import.meta.url);
 
 /** Start flags and release flags of up to 32 tasks, shared with the worker threads. */

@@ -101,7 +101,7 @@ const KEY_PATTERN = /^[\x21-\x7e]{8,256}$/;
  */
 export const DEFAULT_PIXEL_BUDGET = 83_886_080;
 /** Conversions a worker thread runs before it is replaced by a fresh one (its heap never shrinks). */
-export const DEFAULT_WORKER_MAX_TASKS = 200;
+export const DEFAULT_WORKER_MAX_TASKS = 100;
 /** Seconds a worker thread that has worked may sit idle before it is replaced (memory back to idle). */
 export const DEFAULT_WORKER_IDLE_SECONDS = 10;
 

@@ -293,7 +293,7 @@ describe('configuration', () => {
     const c = loadConfig({});
     expect(c.pixelBudget).toBe(DEFAULT_PIXEL_BUDGET);
     expect(c.pixelBudget).toBeGreaterThanOrEqual(c.maxImagePixels);
-    expect(c).toMatchObject({ workerMaxTasks: 200, workerIdleSeconds: 10 });
+    expect(c).toMatchObject({ workerMaxTasks: 100, workerIdleSeconds: 10 });
     expect(loadConfig({ WORKER_MAX_TASKS: '0', WORKER_IDLE_SECONDS: '0.5' })).toMatchObject({
       workerMaxTasks: 0,
       workerIdleSeconds: 0.5,

@@ -149,12 +149,14 @@ export class Converter {
    * bytes that are no image (named), a format not allowed, and from the size
    * in the header a pixel bomb or an image over MAX_IMAGE_DIMENSION without
    * resize. Returns the header: its pixel count is what the conversion
-   * costs against PIXEL_BUDGET. A PNG's size is read from its IHDR here (no
-   * thread hop on the synchronous path); other formats' through the decoder.
+   * costs against PIXEL_BUDGET. The decoder reads the header, which also
+   * finds a truncated or damaged file; with `quick` (the synchronous path,
+   * where the worker finds those anyway), a PNG's size is read from its IHDR
+   * here instead, which keeps a thread hop off the path.
    */
-  async precheck(bytes: Uint8Array, resize: boolean): Promise<ImageHeader> {
+  async precheck(bytes: Uint8Array, resize: boolean, quick = false): Promise<ImageHeader> {
     if (bytes.length === 0) throw new ApiError('EMPTY_FILE');
-    const found = pngHeader(bytes) ?? (await this.#readHeader(bytes));
+    const found = (quick ? pngHeader(bytes) : null) ?? (await this.#readHeader(bytes));
     const { format } = found;
     const { allowedFormats, maxImageDimension, maxImagePixels } = this.#deps.config;
     if (!allowedFormats.has(format)) {
@@ -215,7 +217,7 @@ export class Converter {
     const key = await this.cacheKey(bytes, req);
     const hit = await this.#cached(key, req);
     if (hit) return withRequestedPreset(hit, req);
-    const { width, height } = await this.precheck(bytes, req.resize);
+    const { width, height } = await this.precheck(bytes, req.resize, true);
     hooks = { ...hooks, pixels: width * height };
     const shareable = !hooks.onChunk && !hooks.signal;
     if (shareable) {

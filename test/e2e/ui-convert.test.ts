@@ -146,7 +146,7 @@ describe('web UI: convert and compare', () => {
     for (const value of ['0.6', '0.7', '0.8']) await page.locator('#detail').fill(value);
     await page.waitForResponse((r) => r.url().includes('detail=0.8'));
     await page.waitForTimeout(800);
-    expect(sent).toEqual(['?detail=0.8']);
+    expect(sent).toEqual(['?preset=auto&detail=0.8']);
     await closeClean(page);
   }, 60_000);
 

@@ -1,16 +1,17 @@
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import { ApiError } from './api/api-error.js';
-import { fetchServiceInfo, type ServiceInfo } from './api/service-info.js';
+import { fetchServiceInfo, fetchServiceSettings, type ServiceInfo } from './api/service-info.js';
 import { ApiKeyDialog } from './auth/ApiKeyDialog.js';
 import { loadApiKey, storeApiKey } from './auth/api-key-store.js';
 import { addFiles } from './files/add-files.js';
 import { DropZone } from './files/DropZone.js';
 import { FileList } from './files/FileList.js';
 import { EMPTY_QUEUE, queueReducer } from './files/queue.js';
-import { useConverter } from './files/use-converter.js';
+import { useConverter, type ServiceLimits } from './files/use-converter.js';
+import { useAnnouncements } from './files/use-announcements.js';
 import { useObjectUrlCleanup } from './files/use-object-url-cleanup.js';
 import { usePageFiles } from './files/use-page-files.js';
-import { INITIAL_OPTIONS, toQuery, type UiOptions } from './options/model.js';
+import { INITIAL_OPTIONS, MODE_LABELS, modeOf, setOption, toQuery, type UiOptions } from './options/model.js';
 import { OptionsPanel } from './options/OptionsPanel.js';
 import { ResultBar } from './result/ResultBar.js';
 import { useDebounced } from './use-debounced.js';
@@ -38,7 +39,9 @@ export function App() {
     (error: ApiError) => setKeyPrompt({ open: true, reason: error.message }),
     [],
   );
-  useConverter({ state: queue, dispatch, optionsKey: query.toString(), apiKey, onUnauthorized });
+  const [limits, setLimits] = useState<ServiceLimits | null>(null);
+  useConverter({ state: queue, dispatch, optionsKey: query.toString(), apiKey, onUnauthorized, limits });
+  const announcement = useAnnouncements(queue);
   useObjectUrlCleanup(queue);
   const onFiles = useCallback((files: File[]) => addFiles(files, dispatch), []);
   const dragging = usePageFiles(onFiles);
@@ -49,6 +52,19 @@ export function App() {
       if (controller.signal.aborted) return;
       setInfo(error instanceof ApiError && error.status === 401 ? 'locked' : 'down');
     });
+    return () => controller.abort();
+  }, [apiKey]);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    fetchServiceSettings(apiKey, controller.signal).then(
+      (settings) =>
+        setLimits({
+          maxSide: settings.max_image_dimension ?? Number.POSITIVE_INFINITY,
+          maxBytes: settings.max_upload_size ?? Number.POSITIVE_INFINITY,
+        }),
+      () => undefined,
+    );
     return () => controller.abort();
   }, [apiKey]);
 
@@ -69,6 +85,21 @@ export function App() {
   const selected = queue.items.find((item) => item.id === queue.selectedId) ?? null;
   const pickedPreset = options.preset === 'auto' ? (selected?.result?.stats.preset ?? null) : null;
   const hasItems = queue.items.length > 0;
+  const resultMode = selected?.result ? modeOf(settledOptions, selected.result.stats.preset) : null;
+  const modeShown = resultMode
+    ? {
+        label: MODE_LABELS[resultMode],
+        auto: settledOptions.preset === 'auto' && settledOptions.overrides.mode === undefined,
+      }
+    : null;
+  const currentKey = query.toString();
+  // Exports compare with the options on screen, not the settled ones: during the pause too, a result
+  // made with other settings is not taken away.
+  const liveKey = useMemo(() => toQuery(options).toString(), [options]);
+  const shrink =
+    limits && Number.isFinite(limits.maxSide)
+      ? { maxSide: limits.maxSide, apply: () => setOptions((o) => setOption(o, 'resize', true)) }
+      : null;
 
   return (
     <div className="app">
@@ -78,7 +109,7 @@ export function App() {
             <path d="M5 25 L13 9 L19 19 L22 14 L27 25 Z" />
             <circle cx="23" cy="8" r="3" />
           </svg>
-          <span className="brand-name">image2svg</span>
+          <h1 className="brand-name">image2svg</h1>
           <span className="brand-tagline">Images to clean, compact SVG</span>
         </div>
         <button
@@ -100,7 +131,8 @@ export function App() {
             <FileList
               items={queue.items}
               selectedId={queue.selectedId}
-              optionsKey={query.toString()}
+              optionsKey={currentKey}
+              exportKey={liveKey}
               dispatch={dispatch}
             />
           </div>
@@ -110,8 +142,8 @@ export function App() {
         </div>
         {selected && (
           <div className="area-stage">
-            <Viewer item={selected} />
-            <ResultBar item={selected} onNotice={setNotice} />
+            <Viewer item={selected} shrink={shrink} />
+            <ResultBar item={selected} optionsKey={liveKey} mode={modeShown} onNotice={setNotice} />
           </div>
         )}
       </main>
@@ -132,6 +164,9 @@ export function App() {
 
       <div className="toast" role="status" aria-live="polite">
         {notice}
+      </div>
+      <div className="sr-only" aria-live="polite" data-testid="announcer">
+        {announcement}
       </div>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">

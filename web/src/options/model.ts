@@ -40,7 +40,11 @@ export interface UiOptions {
   readonly overrides: Partial<OptionValues>;
 }
 
-export const INITIAL_OPTIONS: UiOptions = { preset: 'default', overrides: {} };
+/**
+ * New users start on `auto`: the service picks a preset (and with it the mode:
+ * colour for colour pictures, binary for black and white) from each image.
+ */
+export const INITIAL_OPTIONS: UiOptions = { preset: 'auto', overrides: {} };
 
 /** Query-string names of the API contract (snake_case). */
 const PARAM: Readonly<Record<OptionKey, string>> = {
@@ -99,13 +103,48 @@ export function effectiveValues(options: UiOptions, pickedPreset: string | null 
   return { ...BASE, ...fromPreset, ...options.overrides };
 }
 
+/**
+ * Sets an option by hand. A value equal to what the preset alone gives (for
+ * `auto`, the preset picked for the image on screen) is not an override: it
+ * is dropped, so going back to a setting sends the same query as before and
+ * the service's cache (and the page's own) answers.
+ */
 export function setOption<K extends OptionKey>(
   options: UiOptions,
   key: K,
   value: OptionValues[K],
+  pickedPreset: string | null = null,
 ): UiOptions {
+  const plain = effectiveValues({ preset: options.preset, overrides: {} }, pickedPreset)[key];
+  // Under `auto` the picked preset differs from image to image: a hand-picked mode always stays.
+  const knowable = options.preset !== 'auto' || (pickedPreset !== null && key !== 'mode');
+  if (knowable && plain === value) {
+    return { ...options, overrides: without(options.overrides, key) };
+  }
   return { ...options, overrides: { ...options.overrides, [key]: value } };
 }
+
+function without(overrides: Partial<OptionValues>, key: OptionKey): Partial<OptionValues> {
+  return Object.fromEntries(Object.entries(overrides).filter(([k]) => k !== key)) as Partial<OptionValues>;
+}
+
+/** The mode a result was made in: the hand-set one, else the preset's (for `auto`, the picked preset's). */
+export function modeOf(options: UiOptions, pickedPreset: string | null): Mode | null {
+  if (options.overrides.mode !== undefined) return options.overrides.mode;
+  if (options.preset === 'auto' && pickedPreset === null) return null;
+  return effectiveValues(options, pickedPreset).mode;
+}
+
+/** The Mode control's `Auto`: the `auto` preset decides the mode; other hand-set options stay. */
+export function setAutoMode(options: UiOptions): UiOptions {
+  return { preset: 'auto', overrides: without(options.overrides, 'mode') };
+}
+
+export const MODE_LABELS: Readonly<Record<Mode, string>> = {
+  binary: 'Binary',
+  grayscale: 'Grayscale',
+  color: 'Colour',
+};
 
 /** Picking a preset starts from its values: hand-set options are cleared. */
 export function setPreset(preset: PresetName): UiOptions {

@@ -4,13 +4,18 @@ import { formatBytes, formatCount, formatSeconds, svgFileName } from './format.j
 
 interface ResultBarProps {
   readonly item: Item;
+  /** The current options' key: a result made with others is stale and is not exported. */
+  readonly optionsKey: string;
+  /** The mode of the result, and whether `auto` picked it. */
+  readonly mode?: { readonly label: string; readonly auto: boolean } | null;
   readonly onNotice: (message: string) => void;
 }
 
 /** What the person got (bytes, paths, nodes, time, cache) and the ways to take it away. */
-export function ResultBar({ item, onNotice }: ResultBarProps) {
+export function ResultBar({ item, optionsKey, mode = null, onNotice }: ResultBarProps) {
   const result = item.result;
   if (!result) return null;
+  const stale = result.key !== optionsKey;
   const { stats } = result;
   const ratio = item.file.size > 0 ? stats.bytes / item.file.size : null;
   const figures: [string, string, string][] = [
@@ -28,6 +33,12 @@ export function ResultBar({ item, onNotice }: ResultBarProps) {
     ['Time', stats.seconds === null ? '—' : formatSeconds(stats.seconds), 'processing time on the service'],
     ['Cache', stats.cache ?? '—', 'HIT: the same image and options were converted before'],
   ];
+  if (mode)
+    figures.push([
+      'Mode',
+      mode.auto ? `${mode.label} (auto)` : mode.label,
+      mode.auto ? 'the mode auto picked for this image' : 'the mode chosen',
+    ]);
   if (stats.preset) figures.push(['Preset', stats.preset, 'the preset the service used']);
 
   const copy = (): void => {
@@ -48,16 +59,22 @@ export function ResultBar({ item, onNotice }: ResultBarProps) {
         ))}
       </dl>
       <div className="result-actions">
+        {stale && (
+          <span className="result-stale" data-testid="result-stale">
+            Updating to the new settings…
+          </span>
+        )}
         <button
           type="button"
           className="button button-primary"
+          disabled={stale}
           onClick={() =>
             saveBlob(new Blob([result.svg], { type: 'image/svg+xml' }), svgFileName(item.file.name))
           }
         >
           Download SVG
         </button>
-        <button type="button" className="button" onClick={copy}>
+        <button type="button" className="button" onClick={copy} disabled={stale}>
           Copy SVG
         </button>
       </div>

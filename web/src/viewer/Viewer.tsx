@@ -1,10 +1,10 @@
-import { useState, type ReactNode } from 'react';
+import { useState, type CSSProperties, type ReactNode } from 'react';
 import type { Item } from '../files/queue.js';
 import { OriginalLayer, OutlineLayer, SvgLayer } from './Layers.js';
 import { SplitDivider } from './SplitDivider.js';
 import { svgSize } from './svg-markup.js';
 import { useZoomPan } from './use-zoom-pan.js';
-import { ViewerToolbar, type Layout } from './ViewerToolbar.js';
+import { ViewerToolbar, type Backdrop, type Layout } from './ViewerToolbar.js';
 import type { Size, View } from './zoom-math.js';
 
 const PANE_HINT =
@@ -18,8 +18,45 @@ function initialLayout(): Layout {
  * The comparison: the original and the SVG side by side, or one over the
  * other with a draggable divider, always at the same zoom and position.
  */
-export function Viewer({ item }: { readonly item: Item }) {
+/** The offer made for an image over the service's size limit. */
+export interface ShrinkOffer {
+  readonly maxSide: number;
+  readonly apply: () => void;
+}
+
+const BACKDROP_KEY = 'image2svg.backdrop';
+
+function initialBackdrop(): Backdrop {
+  try {
+    const saved = JSON.parse(localStorage.getItem(BACKDROP_KEY) ?? 'null') as Backdrop | null;
+    if (saved && typeof saved.kind === 'string' && typeof saved.custom === 'string') return saved;
+  } catch {
+    // A broken entry is replaced on the next change.
+  }
+  return { kind: 'checker', custom: '#7f8c8d' };
+}
+
+function backdropStyle(backdrop: Backdrop): CSSProperties | undefined {
+  const colour = { white: '#ffffff', black: '#000000', custom: backdrop.custom, checker: null }[
+    backdrop.kind
+  ];
+  return colour ? { background: colour } : undefined;
+}
+
+export function Viewer({
+  item,
+  shrink = null,
+}: {
+  readonly item: Item;
+  readonly shrink?: ShrinkOffer | null;
+}) {
   const [layout, setLayout] = useState<Layout>(initialLayout);
+  const [backdrop, setBackdropState] = useState<Backdrop>(initialBackdrop);
+  const setBackdrop = (next: Backdrop): void => {
+    setBackdropState(next);
+    localStorage.setItem(BACKDROP_KEY, JSON.stringify(next));
+  };
+  const paneStyle = backdropStyle(backdrop);
   const [outline, setOutline] = useState(false);
   const [split, setSplit] = useState(50);
   const content = item.size ?? (item.result ? svgSize(item.result.svg) : null);
@@ -35,7 +72,7 @@ export function Viewer({ item }: { readonly item: Item }) {
       </p>
     );
   const result = content ? resultLayers(item, view, content, outline) : null;
-  const status = <ResultStatus item={item} />;
+  const status = <ResultStatus item={item} shrink={shrink} />;
 
   return (
     <section className="viewer" aria-label="Compare original and SVG">
@@ -46,10 +83,12 @@ export function Viewer({ item }: { readonly item: Item }) {
         onOutline={setOutline}
         zoom={view.zoom}
         zoomPan={zoomPan}
+        backdrop={backdrop}
+        onBackdrop={setBackdrop}
       />
       {layout === 'side' ? (
         <div className="panes panes-side">
-          <Pane label="Original" bind={zoomPan.bindPane} badge="Original">
+          <Pane label="Original" bind={zoomPan.bindPane} badge="Original" style={paneStyle}>
             {original}
           </Pane>
           <Pane
@@ -57,6 +96,7 @@ export function Viewer({ item }: { readonly item: Item }) {
             bind={zoomPan.bindPane}
             badge={outline ? 'SVG outline' : 'SVG'}
             testId="svg-pane"
+            style={paneStyle}
           >
             {result}
             {status}
@@ -64,7 +104,7 @@ export function Viewer({ item }: { readonly item: Item }) {
         </div>
       ) : (
         <div className="panes panes-split">
-          <Pane label="Original and SVG, split" bind={zoomPan.bindPane} testId="svg-pane">
+          <Pane label="Original and SVG, split" bind={zoomPan.bindPane} testId="svg-pane" style={paneStyle}>
             {original}
             {result && (
               <div className="split-clip" style={{ clipPath: `inset(0 0 0 ${split}%)` }}>
@@ -97,18 +137,25 @@ function resultLayers(item: Item, view: View, size: Size, outline: boolean): Rea
   );
 }
 
+/** The service's messages speak API ("Send resize=true"); the page offers a button for that instead. */
+function friendlyMessage(message: string): string {
+  return message.replace(/\.?\s*Send resize=true to downscale it\.?/, '.').replace(/\s*\([A-Z_]+\)/g, '');
+}
+
 interface PaneProps {
   readonly label: string;
   readonly bind: (element: HTMLElement | null) => (() => void) | undefined;
   readonly badge?: string;
   readonly testId?: string;
+  readonly style?: CSSProperties;
   readonly children: ReactNode;
 }
 
-function Pane({ label, bind, badge, testId, children }: PaneProps) {
+function Pane({ label, bind, badge, testId, style, children }: PaneProps) {
   return (
     <div
       className="pane"
+      style={style}
       ref={bind}
       tabIndex={0}
       role="group"
@@ -123,11 +170,17 @@ function Pane({ label, bind, badge, testId, children }: PaneProps) {
 }
 
 /** What is happening to the result: converting (with progress), updating, or why it failed. */
-function ResultStatus({ item }: { readonly item: Item }) {
+function ResultStatus({ item, shrink }: { readonly item: Item; readonly shrink: ShrinkOffer | null }) {
   if (item.error && !item.busy) {
+    const tooLarge = item.error.code === 'IMAGE_TOO_LARGE';
     return (
-      <div className="pane-error" role="alert">
-        <strong>{item.error.code}</strong> {item.error.message}
+      <div className="pane-error" role="alert" data-no-pan>
+        <strong>{tooLarge ? 'Too large' : item.error.code}</strong> {friendlyMessage(item.error.message)}
+        {tooLarge && shrink && (
+          <button type="button" className="button button-primary pane-error-action" onClick={shrink.apply}>
+            Shrink to {shrink.maxSide} px and convert
+          </button>
+        )}
       </div>
     );
   }

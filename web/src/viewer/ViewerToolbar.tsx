@@ -3,6 +3,12 @@ import type { ZoomPan } from './use-zoom-pan.js';
 
 export type Layout = 'side' | 'split';
 
+/** What the panes show behind transparent parts: a checkerboard, white, black or a colour of one's own. */
+export interface Backdrop {
+  readonly kind: 'checker' | 'white' | 'black' | 'custom';
+  readonly custom: string;
+}
+
 interface ViewerToolbarProps {
   readonly layout: Layout;
   readonly onLayout: (layout: Layout) => void;
@@ -10,9 +16,20 @@ interface ViewerToolbarProps {
   readonly onOutline: (outline: boolean) => void;
   readonly zoom: number;
   readonly zoomPan: ZoomPan;
+  readonly backdrop: Backdrop;
+  readonly onBackdrop: (backdrop: Backdrop) => void;
 }
 
-export function ViewerToolbar({ layout, onLayout, outline, onOutline, zoom, zoomPan }: ViewerToolbarProps) {
+export function ViewerToolbar({
+  layout,
+  onLayout,
+  outline,
+  onOutline,
+  zoom,
+  zoomPan,
+  backdrop,
+  onBackdrop,
+}: ViewerToolbarProps) {
   return (
     <div className="viewer-toolbar">
       <fieldset className="segmented">
@@ -40,6 +57,27 @@ export function ViewerToolbar({ layout, onLayout, outline, onOutline, zoom, zoom
         <span className="switch-track" aria-hidden="true" />
         Outline paths
       </label>
+      <div className="backdrop-controls">
+        <label htmlFor="backdrop">Background</label>
+        <select
+          id="backdrop"
+          value={backdrop.kind}
+          onChange={(e) => onBackdrop({ ...backdrop, kind: e.currentTarget.value as Backdrop['kind'] })}
+        >
+          <option value="checker">Checkerboard</option>
+          <option value="white">White</option>
+          <option value="black">Black</option>
+          <option value="custom">Custom colour</option>
+        </select>
+        {backdrop.kind === 'custom' && (
+          <input
+            type="color"
+            aria-label="Background colour"
+            value={backdrop.custom}
+            onChange={(e) => onBackdrop({ kind: 'custom', custom: e.currentTarget.value })}
+          />
+        )}
+      </div>
       <div className="zoom-controls" role="group" aria-label="Zoom">
         <button type="button" onClick={zoomPan.zoomOut} disabled={zoom <= MIN_ZOOM} aria-label="Zoom out">
           −
@@ -53,7 +91,7 @@ export function ViewerToolbar({ layout, onLayout, outline, onOutline, zoom, zoom
         <button type="button" onClick={zoomPan.fit}>
           Fit
         </button>
-        <button type="button" onClick={zoomPan.actualSize} aria-label="Actual size (100%)">
+        <button type="button" onClick={zoomPan.actualSize} title="Actual size (100%)">
           1:1
         </button>
       </div>

@@ -7,7 +7,8 @@ import { addFiles } from './files/add-files.js';
 import { DropZone } from './files/DropZone.js';
 import { FileList } from './files/FileList.js';
 import { EMPTY_QUEUE, queueReducer } from './files/queue.js';
-import { useConverter, type ServiceLimits } from './files/use-converter.js';
+import { LOCAL_PREFIX, useConverter, type ServiceLimits } from './files/use-converter.js';
+import { usePreview } from './local/use-preview.js';
 import { useAnnouncements } from './files/use-announcements.js';
 import { useObjectUrlCleanup } from './files/use-object-url-cleanup.js';
 import { usePageFiles } from './files/use-page-files.js';
@@ -19,6 +20,8 @@ import { Viewer } from './viewer/Viewer.js';
 
 /** How long options must stay still before the image is converted again. */
 const RECONVERT_DELAY_MS = 400;
+/** localStorage: local mode on ('1') or off. */
+const LOCAL_KEY = 'image2svg.local';
 
 interface KeyPrompt {
   readonly open: boolean;
@@ -30,6 +33,8 @@ export function App() {
   const [options, setOptions] = useState<UiOptions>(INITIAL_OPTIONS);
   const settledOptions = useDebounced(options, RECONVERT_DELAY_MS);
   const query = useMemo(() => toQuery(settledOptions), [settledOptions]);
+  const [local, setLocal] = useState(() => localStorage.getItem(LOCAL_KEY) === '1');
+  const keyPrefix = local ? LOCAL_PREFIX : '';
   const [apiKey, setApiKey] = useState(loadApiKey);
   const [keyPrompt, setKeyPrompt] = useState<KeyPrompt>({ open: false, reason: null });
   const [notice, setNotice] = useState('');
@@ -40,7 +45,14 @@ export function App() {
     [],
   );
   const [limits, setLimits] = useState<ServiceLimits | null>(null);
-  useConverter({ state: queue, dispatch, optionsKey: query.toString(), apiKey, onUnauthorized, limits });
+  useConverter({
+    state: queue,
+    dispatch,
+    optionsKey: keyPrefix + query.toString(),
+    apiKey,
+    onUnauthorized,
+    limits,
+  });
   const announcement = useAnnouncements(queue);
   useObjectUrlCleanup(queue);
   const onFiles = useCallback((files: File[]) => addFiles(files, dispatch), []);
@@ -83,6 +95,11 @@ export function App() {
   };
 
   const selected = queue.items.find((item) => item.id === queue.selectedId) ?? null;
+  const switchLocal = (on: boolean): void => {
+    localStorage.setItem(LOCAL_KEY, on ? '1' : '0');
+    setLocal(on);
+    setNotice(on ? 'Converting in this browser: nothing is uploaded.' : 'Converting on the service.');
+  };
   const pickedPreset = options.preset === 'auto' ? (selected?.result?.stats.preset ?? null) : null;
   const hasItems = queue.items.length > 0;
   const resultMode = selected?.result ? modeOf(settledOptions, selected.result.stats.preset) : null;
@@ -92,10 +109,11 @@ export function App() {
         auto: settledOptions.preset === 'auto' && settledOptions.overrides.mode === undefined,
       }
     : null;
-  const currentKey = query.toString();
+  const currentKey = keyPrefix + query.toString();
   // Exports compare with the options on screen, not the settled ones: during the pause too, a result
   // made with other settings is not taken away.
-  const liveKey = useMemo(() => toQuery(options).toString(), [options]);
+  const liveKey = useMemo(() => keyPrefix + toQuery(options).toString(), [keyPrefix, options]);
+  const preview = usePreview(selected, liveKey, true);
   const shrink =
     limits && Number.isFinite(limits.maxSide)
       ? { maxSide: limits.maxSide, apply: () => setOptions((o) => setOption(o, 'resize', true)) }
@@ -112,14 +130,24 @@ export function App() {
           <h1 className="brand-name">image2svg</h1>
           <span className="brand-tagline">Images to clean, compact SVG</span>
         </div>
-        <button
-          type="button"
-          className="button button-small"
-          onClick={() => setKeyPrompt({ open: true, reason: null })}
-        >
-          <span className={`key-dot${apiKey ? ' is-set' : ''}`} aria-hidden="true" />
-          {apiKey ? 'API key set' : 'API key'}
-        </button>
+        <div className="header-actions">
+          <label
+            className="switch"
+            title="Convert in this browser: nothing is uploaded, and it works offline"
+          >
+            <input type="checkbox" checked={local} onChange={(e) => switchLocal(e.currentTarget.checked)} />
+            <span className="switch-track" aria-hidden="true" />
+            Local mode
+          </label>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => setKeyPrompt({ open: true, reason: null })}
+          >
+            <span className={`key-dot${apiKey ? ' is-set' : ''}`} aria-hidden="true" />
+            {apiKey ? 'API key set' : 'API key'}
+          </button>
+        </div>
       </header>
 
       <main className={`workspace${hasItems ? '' : ' is-empty'}`}>
@@ -142,13 +170,14 @@ export function App() {
         </div>
         {selected && (
           <div className="area-stage">
-            <Viewer item={selected} shrink={shrink} />
+            <Viewer item={selected} shrink={shrink} preview={preview} />
             <ResultBar item={selected} optionsKey={liveKey} mode={modeShown} onNotice={setNotice} />
           </div>
         )}
       </main>
 
       <footer className="app-footer">
+        {local && 'Local mode: images are converted in this browser, nothing is uploaded · '}
         {info === 'loading'
           ? 'Connecting to the service…'
           : info === 'locked'

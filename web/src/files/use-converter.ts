@@ -11,6 +11,7 @@ import { ApiError, isAbort } from '../api/api-error.js';
 import { CHUNKED_FROM_BYTES, uploadInChunks } from '../api/chunked-upload.js';
 import { convertDirect, type Conversion } from '../api/conversion.js';
 import { sleep, type RequestContext } from '../api/http.js';
+import { conversionEngine } from '../local/local-engine.js';
 import { cancelTask, startTask, taskResult, watchTask, type TaskInput } from '../api/tasks.js';
 import {
   ANY_OPTIONS,
@@ -49,7 +50,10 @@ let lastJob = 0;
 export interface ConverterInput {
   readonly state: QueueState;
   readonly dispatch: Dispatch<QueueAction>;
-  /** The options as a query string (`toQuery(options).toString()`): also the key that tells results apart. */
+  /**
+   * The options as a query string (`toQuery(options).toString()`): also the key that tells results
+   * apart. In local mode it starts with LOCAL_PREFIX: conversions run in the page's engine worker.
+   */
   readonly optionsKey: string;
   readonly apiKey: string;
   readonly onUnauthorized: (error: ApiError) => void;
@@ -62,6 +66,14 @@ export interface ServiceLimits {
   readonly maxSide: number;
   /** MAX_UPLOAD_SIZE in bytes. */
   readonly maxBytes: number;
+}
+
+/** Marks an options key of local mode: converted in the browser, nothing uploaded. */
+export const LOCAL_PREFIX = 'local:';
+
+export function splitKey(key: string): { local: boolean; query: URLSearchParams } {
+  const local = key.startsWith(LOCAL_PREFIX);
+  return { local, query: new URLSearchParams(local ? key.slice(LOCAL_PREFIX.length) : key) };
 }
 
 /** Why the service would refuse this image, known in the browser before anything is sent. */
@@ -102,7 +114,7 @@ export function useConverter(input: ConverterInput): void {
 
   useEffect(() => {
     const { dispatch, apiKey } = latest.current;
-    const query = new URLSearchParams(optionsKey);
+    const { local, query } = splitKey(optionsKey);
     const byId = new Map(state.items.map((item) => [item.id, item]));
     for (const [id, upload] of uploads.current) {
       if (byId.has(id)) continue;
@@ -133,7 +145,7 @@ export function useConverter(input: ConverterInput): void {
         dispatch({ type: 'recall', id: item.id, key: optionsKey });
         continue;
       }
-      const refusal = refusedLocally(item, query, limits);
+      const refusal = local ? null : refusedLocally(item, query, limits);
       if (refusal) {
         const fileError = refusal.code === 'FILE_TOO_LARGE';
         dispatch({
@@ -155,9 +167,9 @@ export function useConverter(input: ConverterInput): void {
         finished: false,
       };
       jobs.current.set(item.id, job);
-      const background = goesToBackground(item, batch);
+      const background = !local && goesToBackground(item, batch);
       dispatch({ type: 'start', id: item.id, background });
-      void run(item, job, background, query, latest);
+      void run(item, job, background, local, query, latest);
     }
   }, [state, optionsKey, limits]);
 
@@ -217,6 +229,7 @@ export function useConverter(input: ConverterInput): void {
     item: Item,
     job: Job,
     background: boolean,
+    local: boolean,
     query: URLSearchParams,
     current: typeof latest,
   ): Promise<void> {
@@ -224,6 +237,8 @@ export function useConverter(input: ConverterInput): void {
     const isCurrent = (): boolean => jobs.current.get(item.id) === job;
     try {
       const conversion = await withBusyRetry(job.controller.signal, () => {
+        if (local)
+          return conversionEngine.convert(item.file, item.id, query, { signal: job.controller.signal });
         const ctx: RequestContext = { apiKey: current.current.apiKey, signal: job.controller.signal };
         return background
           ? convertInBackground(item, job, query, ctx, dispatch, uploadOnce, forgetUpload)
@@ -244,7 +259,8 @@ export function useConverter(input: ConverterInput): void {
         type: 'failed',
         id: item.id,
         job: job.seq,
-        key: FILE_ERRORS.has(apiError.code) ? ANY_OPTIONS : job.key,
+        // In local mode a file the browser cannot decode may still be one the service takes.
+        key: FILE_ERRORS.has(apiError.code) && !local ? ANY_OPTIONS : job.key,
         error: { status: apiError.status, code: apiError.code, message: apiError.message },
       });
       if (apiError.status === 401) current.current.onUnauthorized(apiError);

@@ -30,10 +30,12 @@ export function OriginalLayer(props: LayerProps & { readonly src: string; readon
 }
 
 /** The SVG result as an image: vector, so it stays sharp at any zoom. */
-export function SvgLayer(props: LayerProps & { readonly src: string; readonly label: string }) {
+export function SvgLayer(
+  props: LayerProps & { readonly src: string; readonly label: string; readonly covered?: boolean },
+) {
   return (
     <img
-      className="layer layer-svg"
+      className={`layer layer-svg${props.covered ? ' is-covered' : ''}`}
       src={props.src}
       alt={props.label}
       draggable={false}

@@ -1,6 +1,7 @@
 import { useState, type CSSProperties, type ReactNode } from 'react';
 import type { Item } from '../files/queue.js';
 import { OriginalLayer, OutlineLayer, SvgLayer } from './Layers.js';
+import type { Preview } from '../local/use-preview.js';
 import { SplitDivider } from './SplitDivider.js';
 import { svgSize } from './svg-markup.js';
 import { useZoomPan } from './use-zoom-pan.js';
@@ -43,13 +44,14 @@ function backdropStyle(backdrop: Backdrop): CSSProperties | undefined {
   return colour ? { background: colour } : undefined;
 }
 
-export function Viewer({
-  item,
-  shrink = null,
-}: {
+interface ViewerProps {
   readonly item: Item;
   readonly shrink?: ShrinkOffer | null;
-}) {
+  /** The in-browser preview of the options on screen, drawn over a stale result until the new one arrives. */
+  readonly preview?: Preview | null;
+}
+
+export function Viewer({ item, shrink = null, preview = null }: ViewerProps) {
   const [layout, setLayout] = useState<Layout>(initialLayout);
   const [backdrop, setBackdropState] = useState<Backdrop>(initialBackdrop);
   const setBackdrop = (next: Backdrop): void => {
@@ -60,6 +62,7 @@ export function Viewer({
   const [outline, setOutline] = useState(false);
   const [split, setSplit] = useState(50);
   const content = item.size ?? (item.result ? svgSize(item.result.svg) : null);
+  const shownPreview = preview && preview.itemId === item.id ? preview : null;
   const zoomPan = useZoomPan(content, item.id);
   const { view } = zoomPan;
 
@@ -71,8 +74,8 @@ export function Viewer({
         This browser cannot show this image format; the SVG is still made by the service.
       </p>
     );
-  const result = content ? resultLayers(item, view, content, outline) : null;
-  const status = <ResultStatus item={item} shrink={shrink} />;
+  const result = content ? resultLayers(item, view, content, outline, shownPreview) : null;
+  const status = <ResultStatus item={item} shrink={shrink} preview={shownPreview} />;
 
   return (
     <section className="viewer" aria-label="Compare original and SVG">
@@ -125,10 +128,43 @@ export function Viewer({
   );
 }
 
-function resultLayers(item: Item, view: View, size: Size, outline: boolean): ReactNode {
-  if (!item.result) return null;
+function resultLayers(
+  item: Item,
+  view: View,
+  size: Size,
+  outline: boolean,
+  preview: Preview | null,
+): ReactNode {
+  const previewLayer = preview && (
+    <img
+      className="layer layer-preview"
+      src={preview.url}
+      alt={`Preview of ${item.file.name}`}
+      draggable={false}
+      data-testid="preview"
+      data-scale={preview.scale}
+      data-key={preview.key}
+      style={{
+        width: `${size.width * view.zoom}px`,
+        height: `${size.height * view.zoom}px`,
+        transform: `translate(${view.x}px, ${view.y}px)`,
+      }}
+    />
+  );
+  if (!item.result) return previewLayer;
   if (!outline)
-    return <SvgLayer src={item.result.url} view={view} size={size} label={`SVG of ${item.file.name}`} />;
+    return (
+      <>
+        <SvgLayer
+          src={item.result.url}
+          view={view}
+          size={size}
+          label={`SVG of ${item.file.name}`}
+          covered={previewLayer !== null}
+        />
+        {previewLayer}
+      </>
+    );
   return (
     <>
       {item.size && <OriginalLayer src={item.originalUrl} view={view} size={size} faded />}
@@ -170,7 +206,13 @@ function Pane({ label, bind, badge, testId, style, children }: PaneProps) {
 }
 
 /** What is happening to the result: converting (with progress), updating, or why it failed. */
-function ResultStatus({ item, shrink }: { readonly item: Item; readonly shrink: ShrinkOffer | null }) {
+interface ResultStatusProps {
+  readonly item: Item;
+  readonly shrink: ShrinkOffer | null;
+  readonly preview: Preview | null;
+}
+
+function ResultStatus({ item, shrink, preview }: ResultStatusProps) {
   if (item.error && !item.busy) {
     const tooLarge = item.error.code === 'IMAGE_TOO_LARGE';
     return (
@@ -184,12 +226,22 @@ function ResultStatus({ item, shrink }: { readonly item: Item; readonly shrink: 
       </div>
     );
   }
-  if (!item.busy) return null;
+  if (!item.busy) {
+    return preview ? (
+      <div className="pane-updating" data-testid="preview-badge">
+        Preview{preview.scale === 'draft' ? ' (draft)' : ''}
+      </div>
+    ) : null;
+  }
   const label = item.progress === null ? 'Converting…' : `Converting… ${Math.round(item.progress)}%`;
   return (
     <div className={item.result ? 'pane-updating' : 'pane-converting'} aria-live="polite">
       <span className="spinner" aria-hidden="true" />
-      {item.result ? 'Updating…' : label}
+      {preview
+        ? `Preview${preview.scale === 'draft' ? ' (draft)' : ''} · updating…`
+        : item.result
+          ? 'Updating…'
+          : label}
       {item.progress !== null && (
         <progress
           className="pane-progress"

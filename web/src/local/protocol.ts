@@ -1,0 +1,46 @@
+/** Messages between the page and the engine's Web Worker. */
+import type { VectorizeStats } from '../../../src/engine/index.js';
+
+export interface ConvertMessage {
+  readonly type: 'convert';
+  readonly id: number;
+  /** Names the file, so its decoded pixels are reused by the next conversion of it. */
+  readonly fileKey: string;
+  readonly file: Blob;
+  /** The options as the service's query string. */
+  readonly query: string;
+  /** Downscale so the larger side is at most this many pixels first (a draft); null: full size. */
+  readonly maxSide: number | null;
+}
+
+export interface CancelMessage {
+  readonly type: 'cancel';
+  readonly id: number;
+}
+
+export interface RasterMessage {
+  readonly type: 'raster';
+  readonly id: number;
+  readonly fileKey: string;
+  readonly file: Blob;
+}
+
+export type ToWorker = ConvertMessage | CancelMessage | RasterMessage;
+
+export type FromWorker =
+  | {
+      readonly type: 'done';
+      readonly id: number;
+      readonly svg: string;
+      readonly stats: VectorizeStats;
+      readonly decodeMs: number;
+      readonly engineMs: number;
+    }
+  | {
+      readonly type: 'pixels';
+      readonly id: number;
+      readonly width: number;
+      readonly height: number;
+      readonly data: Uint8ClampedArray;
+    }
+  | { readonly type: 'error'; readonly id: number; readonly code: string; readonly message: string };

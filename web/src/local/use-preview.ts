@@ -12,16 +12,21 @@ import { splitKey } from '../files/use-converter.js';
 import type { Item } from '../files/queue.js';
 import { previewEngine } from './local-engine.js';
 
-/** The draft's larger side, in pixels. */
-export const PREVIEW_DRAFT_SIDE = 256;
-/** Up to this many pixels, a full-size preview follows the draft. */
-export const PREVIEW_FULL_PIXELS = 2_000_000;
+/**
+ * The drafts' larger sides, in pixels, smallest first: a rough one at once,
+ * a finer one soon after (each only when smaller than the image).
+ */
+export const PREVIEW_DRAFT_SIDES = [160, 400] as const;
+/** Up to this many pixels a full-size preview follows the drafts; larger images wait for the conversion. */
+export const PREVIEW_FULL_PIXELS = 600_000;
 
 export interface Preview {
   readonly itemId: string;
   readonly key: string;
   readonly url: string;
   readonly scale: 'draft' | 'full';
+  /** The larger side the preview was traced at. */
+  readonly side: number;
   /** Milliseconds from the option change to this preview's SVG. */
   readonly ms: number;
 }
@@ -41,24 +46,26 @@ export function usePreview(item: Item | null, liveKey: string, enabled: boolean)
     const controller = new AbortController();
     const t0 = performance.now();
     const { query } = splitKey(liveKey);
-    const show = (svg: string, scale: Preview['scale']): void => {
+    const show = (svg: string, scale: Preview['scale'], side: number): void => {
       if (controller.signal.aborted) return;
       const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
-      setPreview({ itemId, key: liveKey, url, scale, ms: performance.now() - t0 });
+      setPreview({ itemId, key: liveKey, url, scale, side, ms: performance.now() - t0 });
     };
     void (async () => {
       try {
         const pixels = size.width * size.height;
-        if (Math.max(size.width, size.height) > PREVIEW_DRAFT_SIDE) {
+        const largest = Math.max(size.width, size.height);
+        for (const side of PREVIEW_DRAFT_SIDES) {
+          if (side >= largest || (side > PREVIEW_DRAFT_SIDES[0] && pixels <= PREVIEW_FULL_PIXELS)) continue;
           const draft = await previewEngine.convert(file, itemId, query, {
             signal: controller.signal,
-            maxSide: PREVIEW_DRAFT_SIDE,
+            maxSide: side,
           });
-          show(draft.svg, 'draft');
+          show(draft.svg, 'draft', side);
         }
         if (pixels <= PREVIEW_FULL_PIXELS) {
           const full = await previewEngine.convert(file, itemId, query, { signal: controller.signal });
-          show(full.svg, 'full');
+          show(full.svg, 'full', largest);
         }
       } catch (error) {
         // A preview that fails says nothing: the real conversion reports the problem.

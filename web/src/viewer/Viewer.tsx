@@ -143,6 +143,7 @@ function resultLayers(
       draggable={false}
       data-testid="preview"
       data-scale={preview.scale}
+      data-side={preview.side}
       data-key={preview.key}
       style={{
         width: `${size.width * view.zoom}px`,

@@ -1,6 +1,11 @@
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import { ApiError } from './api/api-error.js';
+import { fetchOutputFormats } from './api/formats.js';
 import { fetchServiceInfo, fetchServiceSettings, type ServiceInfo } from './api/service-info.js';
+import { convertToFormat } from './result/export.js';
+import { applyEdits, hasEdits, NO_EDITS, type LayerEdits } from './palette/layers.js';
+import { PalettePanel } from './palette/PalettePanel.js';
+import type { Item } from './files/queue.js';
 import { ApiKeyDialog } from './auth/ApiKeyDialog.js';
 import { loadApiKey, storeApiKey } from './auth/api-key-store.js';
 import { addFiles } from './files/add-files.js';
@@ -45,6 +50,7 @@ export function App() {
     [],
   );
   const [limits, setLimits] = useState<ServiceLimits | null>(null);
+  const [formats, setFormats] = useState<string[]>([]);
   useConverter({
     state: queue,
     dispatch,
@@ -77,6 +83,7 @@ export function App() {
         }),
       () => undefined,
     );
+    fetchOutputFormats(apiKey, controller.signal).then(setFormats, () => setFormats([]));
     return () => controller.abort();
   }, [apiKey]);
 
@@ -94,7 +101,10 @@ export function App() {
     setNotice(key === '' ? 'API key forgotten.' : 'API key saved in this browser.');
   };
 
-  const selected = queue.items.find((item) => item.id === queue.selectedId) ?? null;
+  const selectedItem = queue.items.find((item) => item.id === queue.selectedId) ?? null;
+  const [layerEdits, setLayerEdits] = useState<Readonly<Record<string, LayerEdits>>>({});
+  const edits = (selectedItem && layerEdits[selectedItem.id]) ?? NO_EDITS;
+  const selected = useEditedItem(selectedItem, edits);
   const switchLocal = (on: boolean): void => {
     localStorage.setItem(LOCAL_KEY, on ? '1' : '0');
     setLocal(on);
@@ -166,12 +176,38 @@ export function App() {
           </div>
         )}
         <div className="area-options">
+          {selectedItem?.result && (
+            <PalettePanel
+              svg={selectedItem.result.svg}
+              url={selectedItem.result.url}
+              edits={edits}
+              locked={typeof options.overrides.palette === 'string'}
+              onUnlock={() =>
+                setOptions((o) => ({ ...o, overrides: { ...o.overrides, palette: undefined } }))
+              }
+              onEdits={(next) => setLayerEdits((all) => ({ ...all, [selectedItem.id]: next }))}
+              onLock={(colours) => {
+                setLayerEdits((all) => ({ ...all, [selectedItem.id]: NO_EDITS }));
+                setOptions((o) => ({
+                  ...o,
+                  overrides: { ...o.overrides, mode: 'color', palette: colours.join(',') },
+                }));
+              }}
+            />
+          )}
           <OptionsPanel options={options} onChange={setOptions} pickedPreset={pickedPreset} />
         </div>
         {selected && (
           <div className="area-stage">
             <Viewer item={selected} shrink={shrink} preview={preview} />
-            <ResultBar item={selected} optionsKey={liveKey} mode={modeShown} onNotice={setNotice} />
+            <ResultBar
+              item={selected}
+              optionsKey={liveKey}
+              mode={modeShown}
+              onNotice={setNotice}
+              formats={local ? [] : formats}
+              onFormat={(format) => convertToFormat(selected.file, query, format, { apiKey })}
+            />
           </div>
         )}
       </main>
@@ -211,4 +247,26 @@ export function App() {
       />
     </div>
   );
+}
+
+/**
+ * The image on screen with its layer edits (hidden or recoloured colours)
+ * applied to its result: the view, the stats' downloads and copies all take
+ * this one, so what is exported is what is seen.
+ */
+function useEditedItem(item: Item | null, edits: LayerEdits): Item | null {
+  const result = item?.result ?? null;
+  const edited = useMemo(() => {
+    if (!result || !hasEdits(edits)) return null;
+    const svg = applyEdits(result.svg, edits);
+    const bytes = new TextEncoder().encode(svg).length;
+    const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+    return { ...result, svg, url, stats: { ...result.stats, bytes } };
+  }, [result, edits]);
+  useEffect(() => {
+    if (!edited) return;
+    return () => URL.revokeObjectURL(edited.url);
+  }, [edited]);
+  if (!item) return null;
+  return edited ? { ...item, result: edited } : item;
 }

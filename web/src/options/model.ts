@@ -30,6 +30,8 @@ export interface OptionValues {
   readonly enhance: boolean;
   /** Service-side: downscale images over its size limit instead of refusing them. */
   readonly resize: boolean;
+  /** Colour modes: a fixed palette, comma-separated `#rrggbb` (set by "Lock colours"); null: chosen from the image. */
+  readonly palette: string | null;
 }
 
 export type OptionKey = keyof OptionValues;
@@ -61,6 +63,7 @@ const PARAM: Readonly<Record<OptionKey, string>> = {
   transparentBackground: 'transparent_background',
   enhance: 'enhance',
   resize: 'resize',
+  palette: 'palette',
 };
 
 const BASE: OptionValues = {
@@ -77,6 +80,7 @@ const BASE: OptionValues = {
   transparentBackground: DEFAULTS.transparentAsBackground,
   enhance: false,
   resize: false,
+  palette: null,
 };
 
 function isConcretePreset(name: string | null): name is Exclude<PresetName, 'auto'> {
@@ -158,7 +162,7 @@ export function toQuery(options: UiOptions): URLSearchParams {
   const keys = Object.keys(options.overrides).sort() as OptionKey[];
   for (const key of keys) {
     const value = options.overrides[key];
-    if (value !== undefined) query.set(PARAM[key], String(value));
+    if (value !== undefined && value !== null) query.set(PARAM[key], String(value));
   }
   return query;
 }

@@ -1,6 +1,16 @@
+import { useState } from 'react';
 import type { Item } from '../files/queue.js';
+import { svgSize } from '../viewer/svg-markup.js';
+import { svgDataUri, svgToPng } from './export.js';
 import { copyText, saveBlob } from './downloads.js';
-import { formatBytes, formatCount, formatSeconds, svgFileName } from './format.js';
+import {
+  formatBytes,
+  formatCount,
+  formatSeconds,
+  otherFileName,
+  pngFileName,
+  svgFileName,
+} from './format.js';
 
 interface ResultBarProps {
   readonly item: Item;
@@ -9,13 +19,25 @@ interface ResultBarProps {
   /** The mode of the result, and whether `auto` picked it. */
   readonly mode?: { readonly label: string; readonly auto: boolean } | null;
   readonly onNotice: (message: string) => void;
+  /** Formats the service writes besides SVG (from its API description); empty for none. */
+  readonly formats?: readonly string[];
+  readonly onFormat?: (format: string) => Promise<Blob>;
 }
 
 /** What the person got (bytes, paths, nodes, time, cache) and the ways to take it away. */
-export function ResultBar({ item, optionsKey, mode = null, onNotice }: ResultBarProps) {
+export function ResultBar({
+  item,
+  optionsKey,
+  mode = null,
+  onNotice,
+  formats = [],
+  onFormat,
+}: ResultBarProps) {
+  const [pngScale, setPngScale] = useState(2);
   const result = item.result;
   if (!result) return null;
   const stale = result.key !== optionsKey;
+  const size = item.size ?? svgSize(result.svg);
   const { stats } = result;
   const ratio = item.file.size > 0 ? stats.bytes / item.file.size : null;
   const figures: [string, string, string][] = [
@@ -30,7 +52,11 @@ export function ResultBar({ item, optionsKey, mode = null, onNotice }: ResultBar
       stats.nodes === null ? '—' : formatCount(stats.nodes),
       'points and curve segments in all paths',
     ],
-    ['Time', stats.seconds === null ? '—' : formatSeconds(stats.seconds), 'processing time on the service'],
+    [
+      'Time',
+      stats.seconds === null ? '—' : formatSeconds(stats.seconds),
+      stats.via === 'local' ? 'decoding and tracing in this browser' : 'processing time on the service',
+    ],
     ['Cache', stats.cache ?? '—', 'HIT: the same image and options were converted before'],
   ];
   if (mode)
@@ -77,6 +103,73 @@ export function ResultBar({ item, optionsKey, mode = null, onNotice }: ResultBar
         <button type="button" className="button" onClick={copy} disabled={stale}>
           Copy SVG
         </button>
+        <details className="export-more">
+          <summary className="button">More exports</summary>
+          <div className="export-menu">
+            <div className="export-png">
+              <label htmlFor="png-scale">PNG scale</label>
+              <input
+                id="png-scale"
+                type="number"
+                min={0.1}
+                max={32}
+                step={0.5}
+                value={pngScale}
+                onChange={(e) => {
+                  const n = Number(e.currentTarget.value);
+                  if (Number.isFinite(n) && n > 0 && n <= 32) setPngScale(n);
+                }}
+              />
+              <button
+                type="button"
+                className="button"
+                disabled={stale || !size}
+                onClick={() => {
+                  if (!size) return;
+                  svgToPng(result.url, size.width, size.height, pngScale).then(
+                    (png) => saveBlob(png, pngFileName(item.file.name)),
+                    () => onNotice('Could not make the PNG in this browser.'),
+                  );
+                }}
+              >
+                Download PNG
+              </button>
+            </div>
+            <button
+              type="button"
+              className="button"
+              disabled={stale}
+              onClick={() =>
+                copyText(svgDataUri(result.svg)).then(
+                  () => onNotice('Data URI copied to the clipboard.'),
+                  () => onNotice('Could not copy: the browser refused access to the clipboard.'),
+                )
+              }
+            >
+              Copy as data URI
+            </button>
+            {onFormat &&
+              formats.map((format) => (
+                <button
+                  key={format}
+                  type="button"
+                  className="button"
+                  disabled={stale}
+                  onClick={() =>
+                    onFormat(format).then(
+                      (blob) => saveBlob(blob, otherFileName(item.file.name, format)),
+                      (error: unknown) =>
+                        onNotice(
+                          `Could not make the ${format.toUpperCase()}: ${error instanceof Error ? error.message : String(error)}`,
+                        ),
+                    )
+                  }
+                >
+                  Download {format.toUpperCase()}
+                </button>
+              ))}
+          </div>
+        </details>
       </div>
     </div>
   );

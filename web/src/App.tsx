@@ -5,6 +5,8 @@ import { fetchServiceInfo, fetchServiceSettings, type ServiceInfo } from './api/
 import { convertToFormat } from './result/export.js';
 import { applyEdits, hasEdits, NO_EDITS, type LayerEdits } from './palette/layers.js';
 import { PalettePanel } from './palette/PalettePanel.js';
+import { HistoryBar } from './history/HistoryBar.js';
+import { initialOptions, useHistory } from './history/use-history.js';
 import type { Item } from './files/queue.js';
 import { ApiKeyDialog } from './auth/ApiKeyDialog.js';
 import { loadApiKey, storeApiKey } from './auth/api-key-store.js';
@@ -17,7 +19,7 @@ import { usePreview } from './local/use-preview.js';
 import { useAnnouncements } from './files/use-announcements.js';
 import { useObjectUrlCleanup } from './files/use-object-url-cleanup.js';
 import { usePageFiles } from './files/use-page-files.js';
-import { INITIAL_OPTIONS, MODE_LABELS, modeOf, setOption, toQuery, type UiOptions } from './options/model.js';
+import { MODE_LABELS, modeOf, setOption, toQuery, type UiOptions } from './options/model.js';
 import { OptionsPanel } from './options/OptionsPanel.js';
 import { ResultBar } from './result/ResultBar.js';
 import { useDebounced } from './use-debounced.js';
@@ -35,8 +37,9 @@ interface KeyPrompt {
 
 export function App() {
   const [queue, dispatch] = useReducer(queueReducer, EMPTY_QUEUE);
-  const [options, setOptions] = useState<UiOptions>(INITIAL_OPTIONS);
+  const [options, setOptions] = useState<UiOptions>(initialOptions);
   const settledOptions = useDebounced(options, RECONVERT_DELAY_MS);
+  const history = useHistory(settledOptions, setOptions);
   const query = useMemo(() => toQuery(settledOptions), [settledOptions]);
   const [local, setLocal] = useState(() => localStorage.getItem(LOCAL_KEY) === '1');
   const keyPrefix = local ? LOCAL_PREFIX : '';
@@ -176,6 +179,7 @@ export function App() {
           </div>
         )}
         <div className="area-options">
+          <HistoryBar history={history} options={options} onOptions={setOptions} onNotice={setNotice} />
           {selectedItem?.result && (
             <PalettePanel
               svg={selectedItem.result.svg}

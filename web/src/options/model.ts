@@ -171,3 +171,46 @@ export function toQuery(options: UiOptions): URLSearchParams {
 export function optionsKey(options: UiOptions): string {
   return toQuery(options).toString();
 }
+
+/**
+ * Options from a query string in the service's names (a page URL, a saved
+ * recipe): the inverse of `toQuery`. Unknown names and values that do not
+ * parse are left out, so an old or edited link still opens.
+ */
+export function fromQuery(query: URLSearchParams): UiOptions {
+  const presetName = query.get('preset');
+  const preset = (PRESET_NAMES_SET.has(presetName ?? '') ? presetName : 'default') as PresetName;
+  const overrides: Record<string, unknown> = {};
+  for (const [key, param] of Object.entries(PARAM) as [OptionKey, string][]) {
+    const raw = query.get(param);
+    if (raw === null) continue;
+    const value = parseValue(key, raw);
+    if (value !== undefined) overrides[key] = value;
+  }
+  return { preset, overrides: overrides as Partial<OptionValues> };
+}
+
+const PRESET_NAMES_SET = new Set<string>(Object.keys(PRESETS).concat('auto'));
+
+function parseValue(key: OptionKey, raw: string): unknown {
+  const n = Number(raw);
+  switch (key) {
+    case 'mode':
+      return ['binary', 'grayscale', 'color'].includes(raw) ? raw : undefined;
+    case 'layering':
+      return ['stacked', 'cutout'].includes(raw) ? raw : undefined;
+    case 'threshold':
+      return raw === 'auto' || raw === 'adaptive' ? raw : raw !== '' && Number.isFinite(n) ? n : undefined;
+    case 'colors':
+      return raw === 'auto' ? raw : Number.isInteger(n) ? n : undefined;
+    case 'palette':
+      return /^#?[0-9a-fA-F]{6}(,#?[0-9a-fA-F]{6})*$/.test(raw) ? raw : undefined;
+    case 'invert':
+    case 'transparentBackground':
+    case 'enhance':
+    case 'resize':
+      return raw === 'true' ? true : raw === 'false' ? false : undefined;
+    default:
+      return raw !== '' && Number.isFinite(n) ? n : undefined;
+  }
+}

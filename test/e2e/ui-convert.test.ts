@@ -75,7 +75,7 @@ describe('web UI: convert and compare', () => {
     const page = await session.open();
     await upload(page, await shapes());
     await page.getByRole('img', { name: 'SVG of shapes.png' }).waitFor();
-    const zoom = () => page.getByTestId('zoom-value').innerText().then(percent);
+    const zoom = () => page.getByTestId('zoom-value').inputValue().then(percent);
 
     while ((await zoom()) < 800) await page.getByRole('button', { name: 'Zoom in' }).click();
     const [originalBox, svgBox] = await layerBoxes(page);
@@ -97,7 +97,7 @@ describe('web UI: convert and compare', () => {
     await page.mouse.move(box.x + 40, box.y + 40);
     await page.mouse.wheel(0, 300);
     await page.waitForFunction(
-      `document.querySelector('[data-testid="zoom-value"]')?.textContent !== '${before}%'`,
+      `document.querySelector('[data-testid="zoom-value"]')?.value !== '${before}%'`,
     );
     expect(await zoom()).toBeLessThan(before);
 

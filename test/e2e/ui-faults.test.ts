@@ -170,7 +170,7 @@ describe('web UI: faults a new user met', () => {
     expect((await page.locator('.pane img.layer').first().boundingBox())?.width).toBeCloseTo(shown.width, 0);
 
     await page.getByRole('button', { name: '1:1', exact: true }).click();
-    expect(await page.getByTestId('zoom-value').innerText()).toBe('100%');
+    expect(await page.getByTestId('zoom-value').inputValue()).toBe('100%');
 
     await page.getByRole('button', { name: 'Remove icon.png' }).click();
     expect(await page.evaluate('document.activeElement?.closest(".file-row")?.textContent ?? ""')).toContain(

@@ -167,4 +167,31 @@ describe('web UI: palette, exports and history', () => {
     expect(await page.getByRole('combobox', { name: 'Preset' }).inputValue()).toBe('posterize');
     await closeClean(page);
   }, 60_000);
+
+  it('inspects: a typed zoom, pixel grid lines from 800%, and holding O to peek at the original', async () => {
+    const page = await session.open();
+    await openWithShapes(page);
+    const zoomBox = page.getByRole('textbox', { name: 'Zoom level in percent' });
+    await zoomBox.fill('400');
+    await zoomBox.press('Enter');
+    expect(await zoomBox.inputValue()).toBe('400%');
+    expect(await page.getByTestId('pixel-grid').count()).toBe(0);
+    await zoomBox.fill('1200%');
+    await zoomBox.press('Enter');
+    expect(await zoomBox.inputValue()).toBe('1200%');
+    expect(await page.getByTestId('pixel-grid').count()).toBe(2);
+    expect(await page.getByTestId('pixel-grid').first().getAttribute('style')).toContain(
+      'background-size: 12px 12px',
+    );
+
+    const pane = page.getByTestId('svg-pane');
+    await pane.focus();
+    await page.keyboard.down('o');
+    await pane.locator('img.layer-peek').waitFor();
+    expect(await pane.locator('img.layer-svg').count()).toBe(0);
+    await page.keyboard.up('o');
+    await pane.locator('img.layer-svg').waitFor();
+    expect(await pane.locator('img.layer-peek').count()).toBe(0);
+    await closeClean(page);
+  }, 60_000);
 });

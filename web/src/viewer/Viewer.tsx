@@ -1,4 +1,4 @@
-import { useState, type CSSProperties, type ReactNode } from 'react';
+import { useEffect, useState, type CSSProperties, type ReactNode } from 'react';
 import type { Item } from '../files/queue.js';
 import { OriginalLayer, OutlineLayer, SvgLayer } from './Layers.js';
 import type { Preview } from '../local/use-preview.js';
@@ -9,7 +9,50 @@ import { ViewerToolbar, type Backdrop, type Layout } from './ViewerToolbar.js';
 import type { Size, View } from './zoom-math.js';
 
 const PANE_HINT =
-  'Drag or use the arrow keys to pan; wheel, pinch or + and - to zoom; 0 fits, 1 is actual size.';
+  'Drag or use the arrow keys to pan; wheel, pinch or + and - to zoom; 0 fits, 1 is actual size; hold O to see the original.';
+/** Zoom from which lines are drawn between the original's pixels. */
+export const PIXEL_GRID_FROM = 8;
+
+/** True while the O key is held outside text fields: the result panes show the original instead. */
+function usePeek(): boolean {
+  const [peek, setPeek] = useState(false);
+  useEffect(() => {
+    const isPeekKey = (e: KeyboardEvent): boolean =>
+      e.key.toLowerCase() === 'o' && !e.ctrlKey && !e.metaKey && !e.altKey;
+    const down = (e: KeyboardEvent): void => {
+      if (!isPeekKey(e) || (e.target as HTMLElement | null)?.closest('input, select, textarea')) return;
+      setPeek(true);
+    };
+    const up = (e: KeyboardEvent): void => {
+      if (isPeekKey(e)) setPeek(false);
+    };
+    const reset = (): void => setPeek(false);
+    window.addEventListener('keydown', down);
+    window.addEventListener('keyup', up);
+    window.addEventListener('blur', reset);
+    return () => {
+      window.removeEventListener('keydown', down);
+      window.removeEventListener('keyup', up);
+      window.removeEventListener('blur', reset);
+    };
+  }, []);
+  return peek;
+}
+
+function PixelGrid({ view }: { readonly view: View }) {
+  if (view.zoom < PIXEL_GRID_FROM) return null;
+  return (
+    <div
+      className="pixel-grid"
+      data-testid="pixel-grid"
+      aria-hidden="true"
+      style={{
+        backgroundSize: `${view.zoom}px ${view.zoom}px`,
+        backgroundPosition: `${view.x}px ${view.y}px`,
+      }}
+    />
+  );
+}
 
 function initialLayout(): Layout {
   return window.matchMedia('(max-width: 720px)').matches ? 'split' : 'side';
@@ -74,7 +117,14 @@ export function Viewer({ item, shrink = null, preview = null }: ViewerProps) {
         This browser cannot show this image format; the SVG is still made by the service.
       </p>
     );
-  const result = content ? resultLayers(item, view, content, outline, shownPreview) : null;
+  const peek = usePeek() && item.size !== null && item.size !== undefined;
+  const result =
+    content && peek ? (
+      <OriginalLayer src={item.originalUrl} view={view} size={content} peek />
+    ) : content ? (
+      resultLayers(item, view, content, outline, shownPreview)
+    ) : null;
+  const grid = <PixelGrid view={view} />;
   const status = <ResultStatus item={item} shrink={shrink} preview={shownPreview} />;
 
   return (
@@ -93,15 +143,17 @@ export function Viewer({ item, shrink = null, preview = null }: ViewerProps) {
         <div className="panes panes-side">
           <Pane label="Original" bind={zoomPan.bindPane} badge="Original" style={paneStyle}>
             {original}
+            {grid}
           </Pane>
           <Pane
             label="SVG result"
             bind={zoomPan.bindPane}
-            badge={outline ? 'SVG outline' : 'SVG'}
+            badge={peek ? 'Original (peek)' : outline ? 'SVG outline' : 'SVG'}
             testId="svg-pane"
             style={paneStyle}
           >
             {result}
+            {grid}
             {status}
           </Pane>
         </div>
@@ -114,6 +166,7 @@ export function Viewer({ item, shrink = null, preview = null }: ViewerProps) {
                 {result}
               </div>
             )}
+            {grid}
             <span className="pane-badge">Original</span>
             <span className="pane-badge pane-badge-right">{outline ? 'SVG outline' : 'SVG'}</span>
             <SplitDivider position={split} onChange={setSplit} />

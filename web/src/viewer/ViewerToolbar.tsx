@@ -1,4 +1,5 @@
-import { MAX_ZOOM, MIN_ZOOM } from './zoom-math.js';
+import { useState } from 'react';
+import { clampZoom, MAX_ZOOM, MIN_ZOOM } from './zoom-math.js';
 import type { ZoomPan } from './use-zoom-pan.js';
 
 export type Layout = 'side' | 'split';
@@ -82,9 +83,7 @@ export function ViewerToolbar({
         <button type="button" onClick={zoomPan.zoomOut} disabled={zoom <= MIN_ZOOM} aria-label="Zoom out">
           −
         </button>
-        <output className="zoom-value" aria-label="Zoom level" data-testid="zoom-value">
-          {Math.round(zoom * 100)}%
-        </output>
+        <ZoomBox zoom={zoom} onZoom={zoomPan.zoomTo} />
         <button type="button" onClick={zoomPan.zoomIn} disabled={zoom >= MAX_ZOOM} aria-label="Zoom in">
           +
         </button>
@@ -96,5 +95,34 @@ export function ViewerToolbar({
         </button>
       </div>
     </div>
+  );
+}
+
+/** The zoom level, and a box to type one in (in percent; Enter or leaving the box applies it). */
+function ZoomBox({ zoom, onZoom }: { readonly zoom: number; readonly onZoom: (zoom: number) => void }) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const shown = `${Math.round(zoom * 100)}%`;
+  const apply = (): void => {
+    if (draft === null) return;
+    const n = Number(draft.replace('%', '').trim());
+    setDraft(null);
+    if (Number.isFinite(n) && n > 0) onZoom(clampZoom(n / 100));
+  };
+  return (
+    <input
+      className="zoom-value"
+      type="text"
+      inputMode="decimal"
+      aria-label="Zoom level in percent"
+      data-testid="zoom-value"
+      value={draft ?? shown}
+      onFocus={(e) => e.currentTarget.select()}
+      onChange={(e) => setDraft(e.currentTarget.value)}
+      onBlur={apply}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') apply();
+        if (e.key === 'Escape') setDraft(null);
+      }}
+    />
   );
 }

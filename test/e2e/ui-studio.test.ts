@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { shapes } from './fixtures.js';
+import { compareToOriginal } from '../../src/quality/index.js';
+import { decode, shapes } from './fixtures.js';
 import { shotPath } from './harness.js';
 import { closeClean, downloadSvg, uiSession, upload } from './page.js';
 
@@ -192,6 +193,19 @@ describe('web UI: palette, exports and history', () => {
     await page.keyboard.up('o');
     await pane.locator('img.layer-svg').waitFor();
     expect(await pane.locator('img.layer-peek').count()).toBe(0);
+
+    // The benchmark's SSIM and ΔE, measured in the page, agree with the benchmark's own (resvg) rendering.
+    await page.waitForFunction(`document.querySelector('[data-stat="ssim"]')?.textContent !== '…'`);
+    const shownSsim = Number(await page.locator('[data-stat="ssim"]').innerText());
+    const shownDeltaE = Number(await page.locator('[data-stat="δe"]').innerText());
+    const fixture = await shapes();
+    const reference = compareToOriginal(await decode(fixture.buffer), (await downloadSvg(page)).svg);
+    expect(Math.abs(shownSsim - reference.ssim)).toBeLessThan(0.02);
+    expect(Math.abs(shownDeltaE - reference.deltaE)).toBeLessThan(0.5);
+    await page.getByRole('checkbox', { name: 'Differences' }).check();
+    await page.getByRole('img', { name: 'Where the SVG of shapes.png differs from the original' }).waitFor();
+    await page.getByRole('button', { name: 'Fit' }).click();
+    await page.screenshot({ path: shotPath('ui-differences.png', true) });
     await closeClean(page);
   }, 60_000);
 });

@@ -16,6 +16,7 @@ import { FileList } from './files/FileList.js';
 import { EMPTY_QUEUE, queueReducer } from './files/queue.js';
 import { LOCAL_PREFIX, useConverter, type ServiceLimits } from './files/use-converter.js';
 import { usePreview } from './local/use-preview.js';
+import { useFidelity } from './local/use-fidelity.js';
 import { useAnnouncements } from './files/use-announcements.js';
 import { useObjectUrlCleanup } from './files/use-object-url-cleanup.js';
 import { usePageFiles } from './files/use-page-files.js';
@@ -108,6 +109,7 @@ export function App() {
   const [layerEdits, setLayerEdits] = useState<Readonly<Record<string, LayerEdits>>>({});
   const edits = (selectedItem && layerEdits[selectedItem.id]) ?? NO_EDITS;
   const selected = useEditedItem(selectedItem, edits);
+  const fidelity = useFidelity(selected);
   const switchLocal = (on: boolean): void => {
     localStorage.setItem(LOCAL_KEY, on ? '1' : '0');
     setLocal(on);
@@ -203,13 +205,19 @@ export function App() {
         </div>
         {selected && (
           <div className="area-stage">
-            <Viewer item={selected} shrink={shrink} preview={preview} />
+            <Viewer
+              item={selected}
+              shrink={shrink}
+              preview={preview}
+              heatUrl={fidelity && fidelity.url === selected.result?.url ? fidelity.heatUrl : null}
+            />
             <ResultBar
               item={selected}
               optionsKey={liveKey}
               mode={modeShown}
               onNotice={setNotice}
               formats={local ? [] : formats}
+              fidelity={fidelity && fidelity.url === selected.result?.url ? fidelity : null}
               onFormat={(format) => convertToFormat(selected.file, query, format, { apiKey })}
             />
           </div>

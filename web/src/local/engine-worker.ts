@@ -14,6 +14,9 @@ import {
   type Raster,
 } from '../../../src/engine/index.js';
 import { stretchContrast } from '../../../src/server/pool/enhance.js';
+import { composeOn } from '../../../src/quality/compose.js';
+import { deltaE2000, meanDeltaE, srgbToLab } from '../../../src/quality/delta-e.js';
+import { ssim } from '../../../src/quality/ssim.js';
 import { toLocalRequest } from './engine-options.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
@@ -111,9 +114,42 @@ async function convert(message: Extract<ToWorker, { type: 'convert' }>): Promise
   }
 }
 
+/** The benchmark's SSIM and mean ΔE (src/quality), and a heat map of where the two differ. */
+async function fidelity(message: Extract<ToWorker, { type: 'fidelity' }>): Promise<void> {
+  const original = await raster(message.fileKey, message.file, null);
+  if (original.width !== message.width || original.height !== message.height)
+    throw new Error('The rendered SVG is not the size of the original.');
+  const rendered: Raster = { width: message.width, height: message.height, data: message.rendered };
+  const a = composeOn(original).data;
+  const b = composeOn(rendered).data;
+  const heat = new Uint8ClampedArray(a.length);
+  for (let i = 0; i < a.length; i += 4) {
+    if (a[i] === b[i] && a[i + 1] === b[i + 1] && a[i + 2] === b[i + 2]) continue;
+    const d = deltaE2000(srgbToLab(a[i], a[i + 1], a[i + 2]), srgbToLab(b[i], b[i + 1], b[i + 2]));
+    heat[i] = 255;
+    heat[i + 1] = d > 20 ? 0 : 200 - d * 10;
+    heat[i + 2] = 0;
+    heat[i + 3] = Math.min(255, 40 + d * 20);
+  }
+  reply(
+    {
+      type: 'fidelity',
+      id: message.id,
+      ssim: ssim(original, rendered),
+      deltaE: meanDeltaE(original, rendered),
+      heat,
+    },
+    [heat.buffer],
+  );
+}
+
 self.onmessage = (event: MessageEvent<ToWorker>): void => {
   const message = event.data;
-  if (message.type === 'cancel') {
+  if (message.type === 'fidelity') {
+    fidelity(message).catch((error: unknown) =>
+      reply({ type: 'error', id: message.id, code: 'INTERNAL', message: String(error) }),
+    );
+  } else if (message.type === 'cancel') {
     const signal = running.get(message.id);
     if (signal) signal.aborted = true;
   } else if (message.type === 'raster') {

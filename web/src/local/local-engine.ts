@@ -12,6 +12,12 @@ export interface LocalConversion extends Conversion {
   readonly engineMs: number;
 }
 
+export interface Fidelity {
+  readonly ssim: number;
+  readonly deltaE: number;
+  readonly heat: ImageData;
+}
+
 export interface LocalRun {
   readonly signal?: AbortSignal;
   /** Downscale first so the larger side is at most this (a draft); omitted: full size. */
@@ -111,6 +117,29 @@ export class LocalEngine {
     if (answer.type !== 'pixels')
       throw new ApiError(0, 'UNSUPPORTED_FORMAT', 'The browser cannot decode this file.');
     return new ImageData(new Uint8ClampedArray(answer.data), answer.width, answer.height);
+  }
+
+  /** SSIM, mean ΔE and a difference heat map of the original against the SVG as drawn (same size). */
+  async fidelity(file: Blob, fileKey: string, rendered: ImageData, signal?: AbortSignal): Promise<Fidelity> {
+    const answer = await this.#send(
+      {
+        type: 'fidelity',
+        id: this.#nextId++,
+        fileKey,
+        file,
+        width: rendered.width,
+        height: rendered.height,
+        rendered: rendered.data,
+      },
+      signal,
+    );
+    if (answer.type !== 'fidelity')
+      throw new ApiError(0, 'INTERNAL', answer.type === 'error' ? answer.message : 'No fidelity answer.');
+    return {
+      ssim: answer.ssim,
+      deltaE: answer.deltaE,
+      heat: new ImageData(new Uint8ClampedArray(answer.heat), rendered.width, rendered.height),
+    };
   }
 
   terminate(): void {

@@ -25,7 +25,18 @@ export interface RasterMessage {
   readonly file: Blob;
 }
 
-export type ToWorker = ConvertMessage | CancelMessage | RasterMessage;
+/** Compare the original with the SVG as the browser drew it (RGBA at the original's size). */
+export interface FidelityMessage {
+  readonly type: 'fidelity';
+  readonly id: number;
+  readonly fileKey: string;
+  readonly file: Blob;
+  readonly width: number;
+  readonly height: number;
+  readonly rendered: Uint8ClampedArray;
+}
+
+export type ToWorker = ConvertMessage | CancelMessage | RasterMessage | FidelityMessage;
 
 export type FromWorker =
   | {
@@ -42,5 +53,13 @@ export type FromWorker =
       readonly width: number;
       readonly height: number;
       readonly data: Uint8ClampedArray;
+    }
+  | {
+      readonly type: 'fidelity';
+      readonly id: number;
+      readonly ssim: number;
+      readonly deltaE: number;
+      /** RGBA: each pixel's CIEDE2000 difference as red of rising opacity (transparent where equal). */
+      readonly heat: Uint8ClampedArray;
     }
   | { readonly type: 'error'; readonly id: number; readonly code: string; readonly message: string };

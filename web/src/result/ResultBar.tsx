@@ -22,6 +22,8 @@ interface ResultBarProps {
   /** Formats the service writes besides SVG (from its API description); empty for none. */
   readonly formats?: readonly string[];
   readonly onFormat?: (format: string) => Promise<Blob>;
+  /** SSIM and mean ΔE of this result against the original, once measured in the page. */
+  readonly fidelity?: { readonly ssim: number; readonly deltaE: number } | null;
 }
 
 /** What the person got (bytes, paths, nodes, time, cache) and the ways to take it away. */
@@ -32,6 +34,7 @@ export function ResultBar({
   onNotice,
   formats = [],
   onFormat,
+  fidelity = null,
 }: ResultBarProps) {
   const [pngScale, setPngScale] = useState(2);
   const result = item.result;
@@ -66,6 +69,18 @@ export function ResultBar({
       mode.auto ? 'the mode auto picked for this image' : 'the mode chosen',
     ]);
   if (stats.preset) figures.push(['Preset', stats.preset, 'the preset the service used']);
+  figures.push(
+    [
+      'SSIM',
+      fidelity ? fidelity.ssim.toFixed(3) : '…',
+      'structural similarity to the original (1 = identical), as in the benchmark',
+    ],
+    [
+      'ΔE',
+      fidelity ? fidelity.deltaE.toFixed(2) : '…',
+      'mean CIEDE2000 colour difference per pixel (about 1 is just noticeable)',
+    ],
+  );
 
   const copy = (): void => {
     copyText(result.svg).then(

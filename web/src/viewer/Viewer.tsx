@@ -92,9 +92,12 @@ interface ViewerProps {
   readonly shrink?: ShrinkOffer | null;
   /** The in-browser preview of the options on screen, drawn over a stale result until the new one arrives. */
   readonly preview?: Preview | null;
+  /** Heat map of where the result differs from the original (PNG object URL), once measured. */
+  readonly heatUrl?: string | null;
 }
 
-export function Viewer({ item, shrink = null, preview = null }: ViewerProps) {
+export function Viewer({ item, shrink = null, preview = null, heatUrl = null }: ViewerProps) {
+  const [differences, setDifferences] = useState(false);
   const [layout, setLayout] = useState<Layout>(initialLayout);
   const [backdrop, setBackdropState] = useState<Backdrop>(initialBackdrop);
   const setBackdrop = (next: Backdrop): void => {
@@ -121,6 +124,21 @@ export function Viewer({ item, shrink = null, preview = null }: ViewerProps) {
   const result =
     content && peek ? (
       <OriginalLayer src={item.originalUrl} view={view} size={content} peek />
+    ) : content && differences && heatUrl && item.size ? (
+      <>
+        <OriginalLayer src={item.originalUrl} view={view} size={content} faded />
+        <img
+          className="layer layer-heat"
+          src={heatUrl}
+          alt={`Where the SVG of ${item.file.name} differs from the original`}
+          draggable={false}
+          style={{
+            width: `${content.width * view.zoom}px`,
+            height: `${content.height * view.zoom}px`,
+            transform: `translate(${view.x}px, ${view.y}px)`,
+          }}
+        />
+      </>
     ) : content ? (
       resultLayers(item, view, content, outline, shownPreview)
     ) : null;
@@ -138,6 +156,8 @@ export function Viewer({ item, shrink = null, preview = null }: ViewerProps) {
         zoomPan={zoomPan}
         backdrop={backdrop}
         onBackdrop={setBackdrop}
+        differences={differences}
+        onDifferences={heatUrl ? setDifferences : null}
       />
       {layout === 'side' ? (
         <div className="panes panes-side">

@@ -19,6 +19,9 @@ interface ViewerToolbarProps {
   readonly zoomPan: ZoomPan;
   readonly backdrop: Backdrop;
   readonly onBackdrop: (backdrop: Backdrop) => void;
+  readonly differences: boolean;
+  /** Null while there is no heat map to show. */
+  readonly onDifferences: ((on: boolean) => void) | null;
 }
 
 export function ViewerToolbar({
@@ -30,6 +33,8 @@ export function ViewerToolbar({
   zoomPan,
   backdrop,
   onBackdrop,
+  differences,
+  onDifferences,
 }: ViewerToolbarProps) {
   return (
     <div className="viewer-toolbar">
@@ -58,6 +63,17 @@ export function ViewerToolbar({
         <span className="switch-track" aria-hidden="true" />
         Outline paths
       </label>
+      {onDifferences && (
+        <label className="switch">
+          <input
+            type="checkbox"
+            checked={differences}
+            onChange={(e) => onDifferences(e.currentTarget.checked)}
+          />
+          <span className="switch-track" aria-hidden="true" />
+          Differences
+        </label>
+      )}
       <div className="backdrop-controls">
         <label htmlFor="backdrop">Background</label>
         <select

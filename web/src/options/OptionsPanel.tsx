@@ -24,6 +24,7 @@ const PRESET_LABELS: Readonly<Record<PresetName, string>> = {
   clipart: 'Clip art: flat illustrations',
   photo: 'Photo: smooth, many colours',
   posterize: 'Posterize: a few bold colours',
+  pixelart: 'Pixel art: exact sprite blocks',
 };
 
 const MODE_HELP: Readonly<Record<Mode, string>> = {

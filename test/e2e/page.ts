@@ -13,6 +13,7 @@ import {
   launchBrowser,
   startService,
   type Browser,
+  type BrowserOptions,
   type RunningService,
 } from './harness.js';
 
@@ -24,12 +25,12 @@ export interface Session {
 }
 
 /** Starts the service (with `env`) and a browser before the file's tests, and stops both after. */
-export function uiSession(env: Record<string, string> = {}): Session {
+export function uiSession(env: Record<string, string> = {}, browserOptions: BrowserOptions = {}): Session {
   let service: RunningService | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
     buildWebIfStale();
-    [service, browser] = await Promise.all([startService(env), launchBrowser()]);
+    [service, browser] = await Promise.all([startService(env), launchBrowser(browserOptions)]);
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

@@ -164,6 +164,7 @@ describe('web UI: convert and compare', () => {
     const fidelity = compareToOriginal(await decode(fixture.buffer), svg);
     expect(fidelity.ssim).toBeGreaterThan(0.85);
     await page.mouse.move(0, 0);
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: shotPath('ui-desktop.png', true) });
 
     await page.getByRole('radio', { name: 'Split' }).check();
@@ -184,6 +185,7 @@ describe('web UI: convert and compare', () => {
 
     await page.setViewportSize(PHONE);
     await page.getByRole('button', { name: 'Fit' }).click();
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: shotPath('ui-phone.png', true) });
     await closeClean(page);
   }, 90_000);

@@ -69,8 +69,9 @@ async function previewTimes(page: Page, value: string, sides: number[]): Promise
   return all.filter((t) => t.key.includes(`detail=${value}`));
 }
 
-describe('web UI: the engine in the browser', () => {
-  const session = uiSession();
+describe('web UI: the engine in the browser, under the service’s Content-Security-Policy', () => {
+  // The real policy: the module worker, blob: results and downloads must work under it.
+  const session = uiSession({}, { bypassCSP: false });
 
   it('converts in local mode without uploading, byte-identical to the service', async () => {
     const page = await session.open();
@@ -103,6 +104,10 @@ describe('web UI: the engine in the browser', () => {
     expect(sent).toEqual([]);
     await closeClean(page);
   }, 90_000);
+});
+
+describe('web UI: the live preview’s latency', () => {
+  const session = uiSession();
 
   it('previews a slider change at once: a 512 px logo and a 1 MP photo (measured, for the docs)', async () => {
     const page = await session.open();
@@ -134,7 +139,7 @@ describe('web UI: the engine in the browser', () => {
 });
 
 describe('web UI: installed and offline', () => {
-  const session = uiSession();
+  const session = uiSession({}, { bypassCSP: false });
 
   it('has a web app manifest and opens and converts in local mode with the service gone and no network', async () => {
     const page = await session.open();
@@ -144,7 +149,12 @@ describe('web UI: installed and offline', () => {
     expect(manifest.name).toMatch(/image2svg/);
     expect(manifest.icons.some((i) => i.sizes === '512x512')).toBe(true);
     await page.getByRole('checkbox', { name: 'Local mode' }).check();
-    await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 30_000 });
+    // The service worker has installed the shell and controls the page (a promise: no string predicate,
+    // which this page's script-src 'self' forbids).
+    await page.evaluate(`new Promise((resolve) => {
+      if (navigator.serviceWorker.controller) return resolve(true);
+      navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true), { once: true });
+    })`);
 
     await session.service.stop();
     await page.context().setOffline(true);

@@ -131,9 +131,9 @@ export interface Browser {
 
 export interface BrowserOptions {
   /**
-   * Ignore the page's Content-Security-Policy (default true): the service's `script-src 'self'` forbids the
-   * string predicates of waitForFunction and injected scripts such as axe-core. Tests that prove the page
-   * works under the real policy (workers, blob: images, the service worker) pass false.
+   * Ignore the page's Content-Security-Policy (default false: pages run under the service's real policy).
+   * Its `script-src 'self'` forbids the string predicates of waitForFunction and injected scripts such as
+   * axe-core; test files that need those pass true.
    */
   readonly bypassCSP?: boolean;
 }
@@ -143,7 +143,7 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    bypassCSP: options.bypassCSP ?? true,
+    bypassCSP: options.bypassCSP ?? false,
     acceptDownloads: true,
     viewport: DESKTOP,
     args: [

@@ -22,7 +22,8 @@ async function srcChanged(page: Page, previous: string | null): Promise<void> {
 }
 
 describe('web UI: faults a new user met', () => {
-  const session = uiSession();
+  // String predicates (waitForFunction) need the page's CSP bypassed; ui-local runs under it.
+  const session = uiSession({}, { bypassCSP: true });
 
   it('starts on auto, says which mode it picked, and lets the mode be forced', async () => {
     const page = await session.open();

@@ -22,7 +22,8 @@ const fills = (svg: string): string[] => [
 ];
 
 describe('web UI: palette, exports and history', () => {
-  const session = uiSession();
+  // String predicates (waitForFunction) need the page's CSP bypassed; ui-local runs under it.
+  const session = uiSession({}, { bypassCSP: true });
 
   it('lists the colours, hides and recolours a layer in the view and the export, and locks the palette', async () => {
     const page = await session.open();

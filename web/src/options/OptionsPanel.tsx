@@ -31,6 +31,7 @@ const MODE_HELP: Readonly<Record<Mode, string>> = {
   binary: 'One colour of ink on a transparent background: logos, text, line art, scans.',
   grayscale: 'Shapes in levels of grey.',
   color: 'Shapes in the image’s own colours.',
+  centerline: 'Line art traced to the middle of each stroke: stroked lines for plotters, cutters and CAD.',
 };
 
 function autoModeHelp(picked: string | null): string {
@@ -88,12 +89,13 @@ export function OptionsPanel({ options, onChange, pickedPreset }: OptionsPanelPr
           ['binary', MODE_LABELS.binary],
           ['grayscale', MODE_LABELS.grayscale],
           ['color', MODE_LABELS.color],
+          ['centerline', MODE_LABELS.centerline],
         ]}
         value={autoMode ? 'auto' : v.mode}
         onChange={(mode) => (mode === 'auto' ? onChange(setAutoMode(options)) : set('mode', mode))}
       />
 
-      {v.mode === 'binary' ? (
+      {v.mode === 'binary' || v.mode === 'centerline' ? (
         <>
           <Field
             id="threshold"

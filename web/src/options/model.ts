@@ -148,6 +148,7 @@ export const MODE_LABELS: Readonly<Record<Mode, string>> = {
   binary: 'Binary',
   grayscale: 'Grayscale',
   color: 'Colour',
+  centerline: 'Centerline',
 };
 
 /** Picking a preset starts from its values: hand-set options are cleared. */

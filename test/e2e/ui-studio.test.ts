@@ -83,14 +83,22 @@ describe('web UI: palette, exports and history', () => {
     const uri = await page.evaluate<string>('navigator.clipboard.readText()');
     expect(uri.startsWith('data:image/svg+xml;base64,')).toBe(true);
     expect(Buffer.from(uri.split(',')[1], 'base64').toString('utf8')).toBe(svg);
-    // This service writes SVG only: no other format is offered.
-    expect(await page.getByRole('button', { name: /^Download (PDF|EPS|DXF)$/ }).count()).toBe(0);
+    // The service lists PDF, EPS and DXF under POST /convert's format parameter: each is offered, and is
+    // the service's own conversion of the same image with the same options.
+    for (const format of ['PDF', 'EPS', 'DXF'])
+      await page.getByRole('button', { name: `Download ${format}`, exact: true }).waitFor();
+    const [pdf] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download PDF', exact: true }).click(),
+    ]);
+    expect(pdf.suggestedFilename()).toBe('shapes.pdf');
+    expect(readFileSync(await pdf.path(), 'latin1').startsWith('%PDF')).toBe(true);
     await closeClean(page);
   }, 60_000);
 
-  it('offers the formats the service lists in its API description (format=pdf|eps|dxf)', async () => {
+  it('offers only the formats the service lists in its API description', async () => {
     const page = await session.open();
-    // A service with PDF output (branch h14-outputs) lists it under POST /convert's format parameter.
+    // A service that writes PDF but not EPS or DXF.
     await page.route(
       (url) => url.pathname === '/api/docs/json',
       (route) =>
@@ -116,6 +124,8 @@ describe('web UI: palette, exports and history', () => {
     ]);
     expect(pdf.suggestedFilename()).toBe('shapes.pdf');
     expect(readFileSync(await pdf.path(), 'latin1')).toBe('%PDF-1.4 test');
+    // A service that lists only PDF gets no EPS or DXF button.
+    expect(await page.getByRole('button', { name: /^Download (EPS|DXF)$/ }).count()).toBe(0);
     await closeClean(page);
   }, 60_000);
 

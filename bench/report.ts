@@ -27,6 +27,7 @@ export function setTable(spec: SetSpec, summaries: readonly Summary[]): string {
     'nodes',
     'ms (median)',
     ...(color ? ['seams %'] : []),
+    ...(spec.onBlack ? ['SSIM on black', 'ΔE00 on black'] : []),
   ];
   const rows = summaries
     .filter((s) => s.set === spec.name)
@@ -43,6 +44,7 @@ export function setTable(spec: SetSpec, summaries: readonly Summary[]): string {
       int(s.medianNodes),
       fixed(s.medianMs, 1),
       ...(color ? [s.seamPercent === undefined ? '–' : fixed(s.seamPercent, 3)] : []),
+      ...(spec.onBlack ? [fixed(s.meanSsimBlack ?? NaN, 4), fixed(s.meanDeltaEBlack ?? NaN, 2)] : []),
     ]);
   return table(header, rows);
 }

@@ -20,6 +20,9 @@ export interface Summary {
   readonly medianMs: number;
   /** Colour sets: mean seam fraction in percent of inside pixels. */
   readonly seamPercent?: number;
+  /** Sets scored on black too: mean SSIM and ΔE00 composed on black. */
+  readonly meanSsimBlack?: number;
+  readonly meanDeltaEBlack?: number;
 }
 
 const PSNR_CAP = 100;
@@ -40,6 +43,7 @@ export function summarize(results: readonly ImageResult[]): Summary[] {
     const ok = g.filter((r) => r.ok);
     const pick = (k: keyof ImageResult) => ok.map((r) => r[k] as number);
     const seams = ok.filter((r) => r.seams !== undefined).map((r) => r.seams!);
+    const black = ok.filter((r) => r.ssimBlack !== undefined);
     const firstError = g.find((r) => !r.ok)?.error;
     return {
       set: g[0].set,
@@ -57,6 +61,12 @@ export function summarize(results: readonly ImageResult[]): Summary[] {
       medianNodes: median(pick('nodes')),
       medianMs: median(pick('ms')),
       ...(seams.length ? { seamPercent: mean(seams) * 100 } : {}),
+      ...(black.length
+        ? {
+            meanSsimBlack: mean(black.map((r) => r.ssimBlack!)),
+            meanDeltaEBlack: mean(black.map((r) => r.deltaEBlack!)),
+          }
+        : {}),
     };
   });
 }

@@ -88,7 +88,7 @@ export function* vectorizeSteps(
       stageStart = now;
       yield { type: 'progress', stage: ev.stage, progress: ev.progress };
     } else {
-      const text = svgPath(ev.layer);
+      const text = svgPath(ev.layer, paths);
       paths++;
       nodes += ev.layer.nodes;
       parts.push(text);

@@ -22,6 +22,12 @@ export interface Layer {
   readonly fill: string;
   /** Fill opacity 0-1; omitted (1) for opaque layers. */
   readonly opacity?: number;
+  /**
+   * Gaussian blur of the painted shape, standard deviation in pixels (user
+   * units); omitted for sharp layers. Soft shadows and glows are a shape,
+   * a colour, an opacity and this blur.
+   */
+  readonly blur?: number;
   /** Path data: relative commands at the requested precision. */
   readonly d: string;
   /** Fill rule needed for the subpaths of `d` to paint right. */

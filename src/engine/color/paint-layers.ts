@@ -20,13 +20,19 @@ export function hexColor(rgb: number): string {
   return `#${rgb.toString(16).padStart(6, '0')}`;
 }
 
-/** Palette indices that occur, most area first (ties: lower index). */
-export function paintOrder(regions: Regions, paletteSize: number): number[] {
+/**
+ * Palette indices that occur, most area first (ties: lower index).
+ * Translucent entries (`alpha` below 1) come before every opaque one: they
+ * lie where nothing opaque is, so order does not change the picture, and
+ * painted first they can run under their opaque neighbours.
+ */
+export function paintOrder(regions: Regions, paletteSize: number, alpha?: Float64Array): number[] {
   const area = new Float64Array(paletteSize);
   for (let r = 0; r < regions.count; r++) area[regions.color[r]] += regions.area[r];
   const order: number[] = [];
   for (let c = 0; c < paletteSize; c++) if (area[c] > 0) order.push(c);
-  return order.sort((a, b) => area[b] - area[a] || a - b);
+  const seeThrough = (c: number) => (alpha && alpha[c] < 1 ? 0 : 1);
+  return order.sort((a, b) => seeThrough(a) - seeThrough(b) || area[b] - area[a] || a - b);
 }
 
 export interface PaintSettings {
@@ -44,7 +50,7 @@ export function* paintLayers(
   palette: Palette,
   settings: PaintSettings,
 ): Generator<TraceEvent, void, undefined> {
-  const order = paintOrder(regions, palette.size);
+  const order = paintOrder(regions, palette.size, palette.alpha);
   const rank = new Int32Array(palette.size).fill(-1);
   order.forEach((c, i) => (rank[c] = i));
   const incidence = chainIncidence(chains, regions.count);
@@ -60,12 +66,16 @@ export function* paintLayers(
     touchesOutside: outsideRegions(chains, regions.count),
     seen: new Int32Array(regions.count),
     floods: { last: 0 },
+    translucent: palette.alpha ? Uint8Array.from(regions.color, (c) => (palette.alpha![c] < 1 ? 1 : 0)) : undefined,
   };
 
   for (let i = 0; i < order.length; i++) {
     const colour = order[i];
     let members = byColour[colour];
-    if (stacked) members = stackedSet(ctx, members, i, inSet);
+    // A blurred layer runs under its neighbours only when it is a glow of
+    // them (soft-edges.ts): otherwise their outline would show as a halo.
+    const blurred = palette.blur !== undefined && palette.blur[colour] > 0 && !palette.under?.[colour];
+    if (stacked && !blurred) members = stackedSet(ctx, members, i, inSet);
     else for (const r of members) inSet[r] = 1;
     const rings = outlineRings(chains, incidence, members, inSet);
     for (const r of members) inSet[r] = 0;
@@ -73,8 +83,11 @@ export function* paintLayers(
     const progress =
       settings.progressFrom + ((settings.progressTo - settings.progressFrom) * (i + 1)) / order.length;
     if (path.subpaths === 0) continue;
+    const opacity = palette.alpha ? palette.alpha[colour] : 1;
     const layer: Layer = {
       fill: hexColor(palette.rgb[colour]),
+      ...(opacity < 1 ? { opacity } : {}),
+      ...(palette.blur && palette.blur[colour] > 0 ? { blur: palette.blur[colour] } : {}),
       d: path.d,
       fillRule: 'nonzero',
       nodes: path.nodes,

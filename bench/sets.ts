@@ -115,7 +115,11 @@ function photoSet(longSide: number) {
 function svgParts(svg: string): { box: number[]; inner: string } {
   const open = /<svg\b[^>]*>/.exec(svg);
   if (!open) throw new Error('not an SVG');
-  const box = /viewBox="([^"]+)"/.exec(open[0])?.[1].trim().split(/[\s,]+/).map(Number) ?? [0, 0, 24, 24];
+  const box = /viewBox="([^"]+)"/
+    .exec(open[0])?.[1]
+    .trim()
+    .split(/[\s,]+/)
+    .map(Number) ?? [0, 0, 24, 24];
   const inner = svg.slice(open.index + open[0].length, svg.lastIndexOf('</svg>'));
   return { box, inner };
 }
@@ -144,8 +148,7 @@ function translucentSvg(svg: string, key: string, seed: number): string {
   const glowRgb = [r(7), r(8), 1 - r(7)].map((v) => +v.toFixed(2));
   const fx = (id: string, body: string) =>
     `<filter id="${id}" x="-50%" y="-50%" width="200%" height="200%">${body}<feGaussianBlur stdDeviation="${blur}"/></filter>`;
-  const defs =
-    `<defs>${icon}${fx('s', matrix([0, 0, 0], shadowAlpha))}${fx('g', matrix(glowRgb, 0.85))}</defs>`;
+  const defs = `<defs>${icon}${fx('s', matrix([0, 0, 0], shadowAlpha))}${fx('g', matrix(glowRgb, 0.85))}</defs>`;
   const body =
     variant === 0
       ? `<use href="#i" filter="url(#s)" transform="translate(${dx} ${dx})"/><use href="#i"/>`

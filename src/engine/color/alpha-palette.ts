@@ -142,7 +142,8 @@ function lloyd(bins: Bins, centres: Float64Array, k: number, iterations: number)
 
 function rmsError(bins: Bins, centres: Float64Array, k: number): number {
   let s = 0;
-  for (let i = 0; i < bins.size; i++) s += bins.count[i] * dist2(bins.f, i, centres, nearest(bins.f, i, centres, k));
+  for (let i = 0; i < bins.size; i++)
+    s += bins.count[i] * dist2(bins.f, i, centres, nearest(bins.f, i, centres, k));
   return Math.sqrt(s / Math.max(1, bins.total));
 }
 
@@ -155,7 +156,11 @@ export interface AlphaPalette {
 }
 
 /** Learns the translucent entries (see the module comment). */
-export function chooseAlphaPalette(raster: Raster, classes: AlphaClasses, settings: AlphaSettings): AlphaPalette {
+export function chooseAlphaPalette(
+  raster: Raster,
+  classes: AlphaClasses,
+  settings: AlphaSettings,
+): AlphaPalette {
   const bins = binPixels(raster, classes);
   const cap = Math.min(settings.cap, bins.size) + 1;
   let centres = new Float64Array(cap * D);
@@ -223,17 +228,9 @@ export function chooseAlphaPalette(raster: Raster, classes: AlphaClasses, settin
   return { rgb: Uint32Array.from(rgb), alpha: Float64Array.from(alpha), centres };
 }
 
-/**
- * The opaque palette followed by the translucent entries and the soft
- * shadows (soft-edges.ts), with an alpha and a blur per entry.
- */
-export function joinPalettes(
-  opaque: Palette,
-  extra: AlphaPalette,
-  soft: readonly { rgb: number; alpha: number; blur: number; under: boolean }[],
-): Palette {
-  const t = extra.rgb.length;
-  const n = opaque.size + t + soft.length;
+/** The opaque palette followed by the translucent entries, with an alpha per entry. */
+export function joinPalettes(opaque: Palette, extra: AlphaPalette): Palette {
+  const n = opaque.size + extra.rgb.length;
   const lab = new Float64Array(n * 3);
   lab.set(opaque.lab);
   const rgb = new Uint32Array(n);
@@ -241,19 +238,17 @@ export function joinPalettes(
   rgb.set(extra.rgb, opaque.size);
   const alpha = new Float64Array(n).fill(1);
   alpha.set(extra.alpha, opaque.size);
-  const blur = new Float64Array(n);
-  const under = new Uint8Array(n);
-  soft.forEach((e, i) => {
-    rgb[opaque.size + t + i] = e.rgb;
-    alpha[opaque.size + t + i] = e.alpha;
-    blur[opaque.size + t + i] = e.blur;
-    under[opaque.size + t + i] = e.under ? 1 : 0;
-  });
   for (let i = opaque.size; i < n; i++) {
     const v = rgb[i];
-    linearToOklab(SRGB_TO_LINEAR[v >>> 16], SRGB_TO_LINEAR[(v >>> 8) & 255], SRGB_TO_LINEAR[v & 255], lab, i * 3);
+    linearToOklab(
+      SRGB_TO_LINEAR[v >>> 16],
+      SRGB_TO_LINEAR[(v >>> 8) & 255],
+      SRGB_TO_LINEAR[v & 255],
+      lab,
+      i * 3,
+    );
   }
-  return { size: n, lab, rgb, alpha, ...(soft.length ? { blur, under } : {}) };
+  return { size: n, lab, rgb, alpha };
 }
 
 /**

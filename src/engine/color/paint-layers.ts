@@ -66,16 +66,15 @@ export function* paintLayers(
     touchesOutside: outsideRegions(chains, regions.count),
     seen: new Int32Array(regions.count),
     floods: { last: 0 },
-    translucent: palette.alpha ? Uint8Array.from(regions.color, (c) => (palette.alpha![c] < 1 ? 1 : 0)) : undefined,
+    translucent: palette.alpha
+      ? Uint8Array.from(regions.color, (c) => (palette.alpha![c] < 1 ? 1 : 0))
+      : undefined,
   };
 
   for (let i = 0; i < order.length; i++) {
     const colour = order[i];
     let members = byColour[colour];
-    // A blurred layer runs under its neighbours only when it is a glow of
-    // them (soft-edges.ts): otherwise their outline would show as a halo.
-    const blurred = palette.blur !== undefined && palette.blur[colour] > 0 && !palette.under?.[colour];
-    if (stacked && !blurred) members = stackedSet(ctx, members, i, inSet);
+    if (stacked) members = stackedSet(ctx, members, i, inSet);
     else for (const r of members) inSet[r] = 1;
     const rings = outlineRings(chains, incidence, members, inSet);
     for (const r of members) inSet[r] = 0;
@@ -87,7 +86,6 @@ export function* paintLayers(
     const layer: Layer = {
       fill: hexColor(palette.rgb[colour]),
       ...(opacity < 1 ? { opacity } : {}),
-      ...(palette.blur && palette.blur[colour] > 0 ? { blur: palette.blur[colour] } : {}),
       d: path.d,
       fillRule: 'nonzero',
       nodes: path.nodes,

@@ -26,10 +26,6 @@ export interface Palette {
   readonly rgb: Uint32Array;
   /** Alpha (0-1) per entry when some entries are translucent (alpha-palette.ts); absent when all are opaque. */
   readonly alpha?: Float64Array;
-  /** Gaussian blur (standard deviation, px) per entry when some are soft shadows (soft-edges.ts); 0 for none. */
-  readonly blur?: Float64Array;
-  /** 1 for blurred entries that run under the solid shapes they touch (a glow); see soft-edges.ts. */
-  readonly under?: Uint8Array;
 }
 
 /** Most colours `colors: 'auto'` may choose. */

@@ -9,6 +9,7 @@
  */
 import type { ResolvedOptions } from '../options.js';
 import type { Raster, TraceEvent } from '../types.js';
+import { alphamaxFor } from '../binary/trace-binary.js';
 import { chooseAlphaPalette, indexTranslucent, joinPalettes, type AlphaPalette } from './alpha-palette.js';
 import { reassignBlends } from './antialias.js';
 import { extractChains } from './boundary-graph.js';
@@ -22,6 +23,7 @@ import { paintLayers } from './paint-layers.js';
 import { choosePalette, greyPalette, meanErrorTarget, paletteFromRgb, type Palette } from './palette.js';
 import { labelRegions } from './regions.js';
 import { findSoftEdges, indexSoft, withoutSoft, type SoftResult } from './soft-edges.js';
+import { softLayer } from './soft-layers.js';
 import { mergeSpeckles } from './speckle.js';
 import { classifyAlpha, hasTranslucency, solidPart, type AlphaClasses } from './translucency.js';
 
@@ -90,9 +92,8 @@ export function* traceColor(
   let index = indexPixels(solid, palette);
   if (alpha && alphaPalette) {
     index = indexTranslucent(src, alpha, alphaPalette, palette.size, index);
-    const entries = soft?.entries ?? [];
-    if (soft) index = indexSoft(soft, palette.size + alphaPalette.rgb.length, index);
-    palette = joinPalettes(palette, alphaPalette, entries);
+    if (soft) index = indexSoft(soft, index);
+    palette = joinPalettes(palette, alphaPalette);
   }
   index = reassignBlends(index, solid, palette);
 
@@ -108,6 +109,15 @@ export function* traceColor(
   const fit = fitChains(chains, tolerance, options.cornerThreshold);
 
   yield { kind: 'stage', stage: 'layers', progress: 0.75 };
+  for (const entry of soft?.entries ?? []) {
+    const layer = softLayer(
+      entry,
+      options.precision,
+      fitTolerance(options),
+      alphamaxFor(options.cornerThreshold),
+    );
+    if (layer) yield { kind: 'layer', layer, progress: 0.75 };
+  }
   yield* paintLayers(regions, chains, fit, palette, {
     layering: options.layering,
     precision: options.precision,

@@ -74,11 +74,15 @@ export function classifyAlpha(raster: Raster): AlphaClasses {
       if (a < ALPHA_MIN) continue;
       let k: number = AlphaKind.Translucent;
       let bestSpan = 0;
-      for (const [dx, dy] of AXES) {
-        const p = alphaAt(d, w, h, x - dx, y - dy);
-        const q = alphaAt(d, w, h, x + dx, y + dy);
-        const lo = Math.min(p, q);
-        const hi = Math.max(p, q);
+      const edge = x === 0 || y === 0 || x === w - 1 || y === h - 1;
+      for (let axis = 0; axis < 4; axis++) {
+        const dx = AXES[axis][0];
+        const dy = AXES[axis][1];
+        const off = (dy * w + dx) * 4;
+        const p = edge ? alphaAt(d, w, h, x - dx, y - dy) : d[i * 4 + 3 - off];
+        const q = edge ? alphaAt(d, w, h, x + dx, y + dy) : d[i * 4 + 3 + off];
+        const lo = p < q ? p : q;
+        const hi = p < q ? q : p;
         if (hi - lo < EDGE_ALPHA || a <= lo || a >= hi || hi - lo <= bestSpan) continue;
         bestSpan = hi - lo;
         const near = hi - a <= a - lo ? hi : lo;

@@ -57,6 +57,7 @@ const FLAGS: Readonly<Record<keyof VectorizeOptions, string>> = {
   palette: '--palette',
   detail: '--detail',
   layering: '--layering',
+  shapes: '--shapes',
 };
 
 /** Adds every engine option to `cmd` as a flag. */
@@ -117,6 +118,12 @@ export function addEngineFlags(cmd: Command): Command {
         '--layering <kind>',
         `colour: stacked (no seams) or cutout (default ${DEFAULTS.layering})`,
       ).choices(['stacked', 'cutout']),
+    )
+    .addOption(
+      new Option(
+        '--shapes <mode>',
+        `colour, stacked: auto writes circles and ellipses as elements and rectangles exactly, off keeps paths (default ${DEFAULTS.shapes})`,
+      ).choices(['auto', 'off']),
     );
 }
 
@@ -145,6 +152,7 @@ export function engineOptions(cmd: Command): VectorizeOptions {
   set('palette');
   set('detail');
   set('layering');
+  set('shapes');
   try {
     resolveOptions(options);
   } catch (err) {

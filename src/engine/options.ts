@@ -72,7 +72,16 @@ export interface VectorizeOptions {
   detail?: number;
   /** Colour modes: `stacked` (no seams; larger shapes run under smaller) or `cutout` (shapes abut exactly). Default `stacked`. */
   layering?: Layering;
+  /**
+   * Colour modes with stacked layering: `auto` writes an outline that a
+   * circle or ellipse fits within the fit tolerance as that element, and one
+   * that a rectangle fits as the exact rectangle; `off` keeps every outline
+   * a fitted path. Default `auto`.
+   */
+  shapes?: ShapesSetting;
 }
+
+export type ShapesSetting = 'auto' | 'off';
 
 export const PRESET_NAMES = ['default', 'logo', 'lineart', 'clipart', 'photo', 'posterize', 'auto'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
@@ -104,6 +113,7 @@ export interface ResolvedOptions {
   readonly palette: Uint32Array | null;
   readonly detail: number;
   readonly layering: Layering;
+  readonly shapes: ShapesSetting;
 }
 
 export const DEFAULTS: Omit<ResolvedOptions, 'preset'> = {
@@ -119,6 +129,7 @@ export const DEFAULTS: Omit<ResolvedOptions, 'preset'> = {
   palette: null,
   detail: 0.5,
   layering: 'stacked',
+  shapes: 'auto',
 };
 
 export class EngineOptionError extends Error {
@@ -145,6 +156,7 @@ const KNOWN_KEYS = new Set<string>([
   'palette',
   'detail',
   'layering',
+  'shapes',
 ]);
 
 function fail(option: string, expected: string, got: unknown): never {
@@ -243,5 +255,6 @@ export function resolveOptions(options: VectorizeOptions = {}): ResolvedOptions 
     palette,
     detail: num('detail', pick('detail'), 0, 1),
     layering: oneOf('layering', pick('layering'), ['stacked', 'cutout'] as const),
+    shapes: oneOf('shapes', pick('shapes'), ['auto', 'off'] as const),
   };
 }

@@ -14,6 +14,13 @@ import { chainIncidence, outlineRings } from './layer-outline.js';
 import type { Palette } from './palette.js';
 import type { Regions } from './regions.js';
 import { ringCurves } from './ring-curves.js';
+import { layerShapes } from './layer-shapes.js';
+import type { Shape } from '../geometry/shape-fit.js';
+
+function roundShape(s: Shape, precision: number): Shape {
+  const r = (v: number) => +v.toFixed(precision);
+  return { kind: s.kind, cx: r(s.cx), cy: r(s.cy), rx: r(s.rx), ry: r(s.ry), angle: +s.angle.toFixed(1) };
+}
 import { outsideRegions, stackedSet, type StackContext } from './stack-set.js';
 
 export function hexColor(rgb: number): string {
@@ -37,6 +44,11 @@ export function paintOrder(regions: Regions, paletteSize: number, alpha?: Float6
 
 export interface PaintSettings {
   readonly layering: Layering;
+  /** Fit tolerance (px) for true shapes; 0 or absent: no shapes. */
+  readonly shapeTolerance?: number;
+  /** Image size, for true shapes (an outline along the border is clipped, not a shape). */
+  readonly width?: number;
+  readonly height?: number;
   readonly precision: number;
   /** Progress reported before the first layer and after the last. */
   readonly progressFrom: number;
@@ -78,10 +90,23 @@ export function* paintLayers(
     else for (const r of members) inSet[r] = 1;
     const rings = outlineRings(chains, incidence, members, inSet);
     for (const r of members) inSet[r] = 0;
-    const path = writePathData(ringCurves(fit, rings, settings.precision), settings.precision);
+    let curves = ringCurves(fit, rings, settings.precision);
+    let shapes: Shape[] = [];
+    if (stacked && settings.shapeTolerance) {
+      const split = layerShapes(
+        curves,
+        settings.shapeTolerance,
+        settings.precision,
+        settings.width ?? Infinity,
+        settings.height ?? Infinity,
+      );
+      curves = split.curves;
+      shapes = split.shapes.map((s) => roundShape(s, settings.precision));
+    }
+    const path = writePathData(curves, settings.precision);
     const progress =
       settings.progressFrom + ((settings.progressTo - settings.progressFrom) * (i + 1)) / order.length;
-    if (path.subpaths === 0) continue;
+    if (path.subpaths === 0 && shapes.length === 0) continue;
     const opacity = palette.alpha ? palette.alpha[colour] : 1;
     const layer: Layer = {
       fill: hexColor(palette.rgb[colour]),
@@ -90,6 +115,7 @@ export function* paintLayers(
       fillRule: 'nonzero',
       nodes: path.nodes,
       subpaths: path.subpaths,
+      ...(shapes.length ? { shapes } : {}),
     };
     yield { kind: 'layer', layer, progress };
   }

@@ -177,7 +177,16 @@ export function findSoftEdges(raster: Raster, classes: AlphaClasses): SoftResult
     if (edges === 0) continue;
     const blur = ramp / (2 * edges * (Math.PI / 4));
     if (blur < MIN_SIGMA) continue;
-    const { fit, box, shape } = fitSoft(raster, kind, comp, label - 1, members, half, blur);
+    const { fit, box, shape } = fitSoft(
+      raster,
+      kind,
+      comp,
+      label - 1,
+      members,
+      half,
+      blur,
+      (r << 16) | (g << 8) | b,
+    );
     if (!(fit.alpha > 0)) continue;
     const e = entries.length;
     entries.push({
@@ -251,7 +260,7 @@ class SoftFit {
   private readonly gh: number;
   /** Per box pixel: alpha of the group's own pixels (0 elsewhere), and 1 for solid pixels of its flood. */
   private readonly own: Uint8Array;
-  readonly solid: Uint8Array;
+  solid: Uint8Array;
   /** Per cell, over its pixels not covered by solid ones (nor by another group): count and sum of alpha. */
   private readonly count: Float32Array;
   private readonly sum: Float32Array;
@@ -273,6 +282,8 @@ class SoftFit {
     label: number,
     members: readonly number[],
     sigma: number,
+    half: number,
+    rgb: number,
   ) {
     const { width: w, height: h, data: d } = raster;
     let x0 = w;
@@ -324,7 +335,6 @@ class SoftFit {
         if (k === AlphaKind.Solid) {
           if (comp[p] === label) {
             this.solid[b] = 1;
-            this.solidCover[c] += share;
             sx += x;
             sy += y;
             sn++;
@@ -333,6 +343,16 @@ class SoftFit {
         }
         if (comp[p] !== label && k !== AlphaKind.Empty) continue;
         const a = d[p * 4 + 3];
+        // Pixels of another colour (the soft edge of an object over the
+        // shadow) are neither the shape nor evidence about it.
+        if (
+          k !== AlphaKind.Empty &&
+          Math.abs(d[p * 4] - (rgb >>> 16)) +
+            Math.abs(d[p * 4 + 1] - ((rgb >>> 8) & 255)) +
+            Math.abs(d[p * 4 + 2] - (rgb & 255)) >
+            3 * MAX_SPREAD
+        )
+          continue;
         if (comp[p] === label) {
           this.own[b] = a;
           this.levels[c * 16 + (a >> 4)] += share;
@@ -347,6 +367,47 @@ class SoftFit {
       }
     }
     this.soo = soo;
+    // Only the solid shapes the visible shape touches can hide part of it:
+    // keep the solid pixels 8-connected to one next to a pixel at or above half the plateau.
+    const keep = new Uint8Array(bw * bh);
+    const stack: number[] = [];
+    for (let b = 0; b < keep.length; b++) {
+      if (!this.solid[b]) continue;
+      const x = b % bw;
+      const near =
+        (x > 0 && this.own[b - 1] >= half) ||
+        (x < bw - 1 && this.own[b + 1] >= half) ||
+        (b >= bw && this.own[b - bw] >= half) ||
+        (b < keep.length - bw && this.own[b + bw] >= half);
+      if (near) {
+        keep[b] = 1;
+        stack.push(b);
+      }
+    }
+    while (stack.length) {
+      const b = stack.pop()!;
+      const x = b % bw;
+      const y = (b - x) / bw;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          const yy = y + dy;
+          if (xx < 0 || yy < 0 || xx >= bw || yy >= bh) continue;
+          const q = yy * bw + xx;
+          if (this.solid[q] && !keep[q]) {
+            keep[q] = 1;
+            stack.push(q);
+          }
+        }
+      }
+    }
+    this.solid = keep;
+    for (let b = 0; b < keep.length; b++) {
+      if (!keep[b]) continue;
+      const x = b % bw;
+      const y = (b - x) / bw;
+      this.solidCover[((y / f) | 0) * gw + cellOf[x]] += share;
+    }
     this.dx = sn && an ? ax / an - sx / sn : 0;
     this.dy = sn && an ? ay / an - sy / sn : 0;
   }
@@ -449,8 +510,9 @@ function fitSoft(
   members: readonly number[],
   half: number,
   sigma: number,
+  rgb: number,
 ): { fit: Fitted; box: SoftFit; shape: Uint8Array } {
-  const f = new SoftFit(raster, kind, comp, label, members, sigma);
+  const f = new SoftFit(raster, kind, comp, label, members, sigma, half, rgb);
   const len = Math.hypot(f.dx, f.dy);
   const shifts: ([number, number] | null)[] = [null, [0, 0]];
   if (len > 0) {

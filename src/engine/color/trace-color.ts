@@ -120,6 +120,11 @@ export function* traceColor(
   }
   yield* paintLayers(regions, chains, fit, palette, {
     layering: options.layering,
+    // The traced outline itself strays up to the fit tolerance from the edge;
+    // a true shape may differ from it by half as much again.
+    shapeTolerance: options.shapes === 'auto' ? 1.5 * fitTolerance(options) : 0,
+    width: w,
+    height: h,
     precision: options.precision,
     progressFrom: 0.75,
     progressTo: 1,

@@ -44,6 +44,12 @@ export const convertParamsSchema = z
     curve_tolerance: number(0.01, 10, 'Pixels a curve may stray from the traced outline'),
     precision: integer(0, 4, 'Decimal places of SVG coordinates'),
     layering: z.enum(['stacked', 'cutout']).optional().describe('Colour modes: stacked (no seams) or cutout'),
+    shapes: z
+      .enum(['auto', 'off'])
+      .optional()
+      .describe(
+        'Colour modes, stacked: auto writes circles and ellipses as elements and rectangles exactly; off keeps paths',
+      ),
     transparent_background: bool('Transparent pixels are background (default true)'),
     resize: bool('Downscale images over MAX_IMAGE_DIMENSION instead of refusing them with 422'),
     enhance: bool('Stretch the contrast (1st-99th percentile of luminance) before tracing'),
@@ -71,6 +77,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   curve_tolerance: 'a number from 0.01 to 10',
   precision: 'an integer from 0 to 4',
   layering: 'stacked or cutout',
+  shapes: 'auto or off',
   upload_id: '1-64 characters from A-Z a-z 0-9 _ -',
 };
 
@@ -117,6 +124,7 @@ export function toConversionRequest(p: ConvertParams): ConversionRequest {
   if (p.curve_tolerance !== undefined) o.curveTolerance = p.curve_tolerance;
   if (p.precision !== undefined) o.precision = p.precision;
   if (p.layering !== undefined) o.layering = p.layering;
+  if (p.shapes !== undefined) o.shapes = p.shapes;
   if (p.transparent_background !== undefined) o.transparentAsBackground = p.transparent_background;
   if (p.simplify) {
     o.detail ??= 0.25;

@@ -17,6 +17,9 @@ export interface JobStats {
   nodes: number;
   bytes: number;
   preset: string | null;
+  /** True shapes (`<circle>`, `<ellipse>`) and blurred soft-shadow layers in the SVG (engine 0.3). */
+  shapes?: number;
+  softLayers?: number;
 }
 
 /** The status document of a job, as GET /tasks/:id answers it (without the URL fields). */

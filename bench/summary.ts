@@ -18,6 +18,8 @@ export interface Summary {
   readonly medianPaths: number;
   readonly medianNodes: number;
   readonly medianMs: number;
+  /** `--cold`: median time of one run right after a forced full collection. */
+  readonly medianColdMs?: number;
   /** Colour sets: mean seam fraction in percent of inside pixels. */
   readonly seamPercent?: number;
   /** Sets scored on black too: mean SSIM and ΔE00 composed on black. */
@@ -42,6 +44,7 @@ export function summarize(results: readonly ImageResult[]): Summary[] {
   return [...groups.values()].map((g) => {
     const ok = g.filter((r) => r.ok);
     const pick = (k: keyof ImageResult) => ok.map((r) => r[k] as number);
+    const cold = ok.filter((r) => r.coldMs !== undefined).map((r) => r.coldMs!);
     const seams = ok.filter((r) => r.seams !== undefined).map((r) => r.seams!);
     const black = ok.filter((r) => r.ssimBlack !== undefined);
     const firstError = g.find((r) => !r.ok)?.error;
@@ -60,6 +63,7 @@ export function summarize(results: readonly ImageResult[]): Summary[] {
       medianPaths: median(pick('paths')),
       medianNodes: median(pick('nodes')),
       medianMs: median(pick('ms')),
+      ...(cold.length ? { medianColdMs: median(cold) } : {}),
       ...(seams.length ? { seamPercent: mean(seams) * 100 } : {}),
       ...(black.length
         ? {

@@ -58,6 +58,7 @@ const FLAGS: Readonly<Record<keyof VectorizeOptions, string>> = {
   detail: '--detail',
   layering: '--layering',
   shapes: '--shapes',
+  pixelArt: '--pixel-art',
 };
 
 /** Adds every engine option to `cmd` as a flag. */
@@ -76,7 +77,7 @@ export function addEngineFlags(cmd: Command): Command {
     )
     .option(
       '-t, --threshold <level>',
-      `binary: auto (Otsu), adaptive (local, for uneven lighting) or 0-255 (default ${DEFAULTS.threshold})`,
+      `binary: auto (Otsu, following uneven light), adaptive (local) or 0-255 (default ${DEFAULTS.threshold})`,
       parseThreshold,
     )
     .option('--invert', 'binary: trace the light parts instead of the dark')
@@ -124,6 +125,12 @@ export function addEngineFlags(cmd: Command): Command {
         '--shapes <mode>',
         `colour, stacked: auto writes circles and ellipses as elements and rectangles exactly, off keeps paths (default ${DEFAULTS.shapes})`,
       ).choices(['auto', 'off']),
+    )
+    .addOption(
+      new Option(
+        '--pixel-art <how>',
+        `colour: auto (exact nearest-neighbour upscales as blocks), blocks, smooth or off (default ${DEFAULTS.pixelArt})`,
+      ).choices(['auto', 'blocks', 'smooth', 'off']),
     );
 }
 
@@ -153,6 +160,7 @@ export function engineOptions(cmd: Command): VectorizeOptions {
   set('detail');
   set('layering');
   set('shapes');
+  set('pixelArt');
   try {
     resolveOptions(options);
   } catch (err) {

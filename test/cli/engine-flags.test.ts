@@ -21,6 +21,7 @@ describe('engine flags', () => {
       ...['--speckle', '4', '--corner-threshold', '45.5', '--curve-tolerance', '.25', '--precision', '2'],
       ...['--colors', 'auto', '--palette', '#fff, #000000', '--detail', '0.8', '--layering', 'cutout'],
       ...['--shapes', 'off'],
+      ...['--pixel-art', 'smooth'],
     ];
     expect(parse(args)).toEqual({
       mode: 'color',
@@ -36,6 +37,7 @@ describe('engine flags', () => {
       detail: 0.8,
       layering: 'cutout',
       shapes: 'off',
+      pixelArt: 'smooth',
     });
     expect(parse(['--threshold', 'adaptive', '--transparent-background'])).toEqual({
       threshold: 'adaptive',

@@ -35,7 +35,8 @@ const BLACK = [0, 0, 0] as const;
 describe('translucent fills', () => {
   it('paints a 50% black square as one black fill at opacity 0.5', () => {
     const raster = square(32, 8, 24, [0, 0, 0, 128]);
-    const { svg } = vectorize(raster, { mode: 'color' });
+    // An exact 8x upscale: the pixel-art tracer would take it; this is the colour tracer's test.
+    const { svg } = vectorize(raster, { mode: 'color', pixelArt: 'off' });
     const layers = attrs(svg);
     expect(layers).toHaveLength(1);
     expect(layers[0].fill).toBe('#000000');
@@ -50,7 +51,7 @@ describe('translucent fills', () => {
   it('keeps two opacities of one colour apart, opaque beside translucent', () => {
     const raster = square(40, 4, 36, [200, 30, 30, 255]);
     for (let y = 4; y < 36; y++) for (let x = 20; x < 36; x++) raster.data[(y * 40 + x) * 4 + 3] = 64;
-    const { svg } = vectorize(raster, { mode: 'color' });
+    const { svg } = vectorize(raster, { mode: 'color', pixelArt: 'off' });
     const layers = attrs(svg);
     expect(layers.map((l) => l.opacity ?? 1).sort()).toEqual([+(64 / 255).toFixed(3), 1]);
     for (const bg of [[255, 255, 255], BLACK] as const) {
@@ -74,6 +75,7 @@ describe('translucent fills', () => {
   it('ignores alpha with transparentAsBackground: false', () => {
     const { svg } = vectorize(square(32, 8, 24, [0, 0, 0, 128]), {
       mode: 'color',
+      pixelArt: 'off',
       transparentAsBackground: false,
     });
     expect(svg).not.toContain('fill-opacity');

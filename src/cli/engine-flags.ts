@@ -57,6 +57,7 @@ const FLAGS: Readonly<Record<keyof VectorizeOptions, string>> = {
   palette: '--palette',
   detail: '--detail',
   layering: '--layering',
+  shapes: '--shapes',
   units: '--units',
   dpi: '--dpi',
   pixelArt: '--pixel-art',
@@ -130,6 +131,12 @@ export function addEngineFlags(cmd: Command): Command {
     )
     .addOption(
       new Option(
+        '--shapes <mode>',
+        `colour, stacked: auto writes circles and ellipses as elements and rectangles exactly, off keeps paths (default ${DEFAULTS.shapes})`,
+      ).choices(['auto', 'off']),
+    )
+    .addOption(
+      new Option(
         '--units <unit>',
         'unit of the width and height: px, mm or in (the viewBox stays in pixels; default px)',
       ).choices(['px', 'mm', 'in']),
@@ -172,6 +179,7 @@ export function engineOptions(cmd: Command): VectorizeOptions {
   set('palette');
   set('detail');
   set('layering');
+  set('shapes');
   set('units');
   set('dpi');
   set('pixelArt');

@@ -86,6 +86,13 @@ export interface VectorizeOptions {
   /** Colour modes: `stacked` (no seams; larger shapes run under smaller) or `cutout` (shapes abut exactly). Default `stacked`. */
   layering?: Layering;
   /**
+   * Colour modes with stacked layering: `auto` writes an outline that a
+   * circle or ellipse fits within the fit tolerance as that element, and one
+   * that a rectangle fits as the exact rectangle; `off` keeps every outline
+   * a fitted path. Default `auto`.
+   */
+  shapes?: ShapesSetting;
+  /**
    * Unit of the SVG's `width` and `height`: `px` (default), `mm` or `in`, so
    * the document opens at its real size. The `viewBox` stays in pixels.
    */
@@ -112,6 +119,8 @@ export interface VectorizeOptions {
    */
   quality?: number;
 }
+
+export type ShapesSetting = 'auto' | 'off';
 
 export const PRESET_NAMES = [
   'default',
@@ -153,6 +162,7 @@ export interface ResolvedOptions {
   readonly palette: Uint32Array | null;
   readonly detail: number;
   readonly layering: Layering;
+  readonly shapes: ShapesSetting;
   readonly units: Units;
   readonly dpi: number;
   readonly pixelArt: PixelArtSetting;
@@ -171,6 +181,7 @@ export const DEFAULTS: Omit<ResolvedOptions, 'preset'> = {
   palette: null,
   detail: 0.5,
   layering: 'stacked',
+  shapes: 'auto',
   units: 'px',
   dpi: 96,
   pixelArt: 'auto',
@@ -200,6 +211,7 @@ const KNOWN_KEYS = new Set<string>([
   'palette',
   'detail',
   'layering',
+  'shapes',
   'units',
   'dpi',
   'pixelArt',
@@ -303,6 +315,7 @@ export function resolveOptions(options: VectorizeOptions = {}): ResolvedOptions 
     palette,
     detail: num('detail', pick('detail'), 0, 1),
     layering: oneOf('layering', pick('layering'), ['stacked', 'cutout'] as const),
+    shapes: oneOf('shapes', pick('shapes'), ['auto', 'off'] as const),
     units: oneOf('units', pick('units'), UNITS),
     dpi: num('dpi', pick('dpi'), 1, 100_000),
     pixelArt: oneOf('pixelArt', pick('pixelArt'), ['auto', 'blocks', 'smooth', 'off'] as const),

@@ -49,6 +49,12 @@ export const convertParamsSchema = z
     curve_tolerance: number(0.01, 10, 'Pixels a curve may stray from the traced outline'),
     precision: integer(0, 4, 'Decimal places of SVG coordinates'),
     layering: z.enum(['stacked', 'cutout']).optional().describe('Colour modes: stacked (no seams) or cutout'),
+    shapes: z
+      .enum(['auto', 'off'])
+      .optional()
+      .describe(
+        'Colour modes, stacked: auto writes circles and ellipses as elements and rectangles exactly; off keeps paths',
+      ),
     format: z
       .enum(OUTPUT_FORMATS)
       .optional()
@@ -98,6 +104,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   curve_tolerance: 'a number from 0.01 to 10',
   precision: 'an integer from 0 to 4',
   layering: 'stacked or cutout',
+  shapes: 'auto or off',
   format: 'svg, pdf, eps or dxf',
   units: 'px, mm or in',
   dpi: 'a number from 1 to 100000',
@@ -151,6 +158,7 @@ export function toConversionRequest(p: ConvertParams): ConversionRequest {
   if (p.curve_tolerance !== undefined) o.curveTolerance = p.curve_tolerance;
   if (p.precision !== undefined) o.precision = p.precision;
   if (p.layering !== undefined) o.layering = p.layering;
+  if (p.shapes !== undefined) o.shapes = p.shapes;
   if (p.pixel_art !== undefined) o.pixelArt = p.pixel_art;
   if (p.transparent_background !== undefined) o.transparentAsBackground = p.transparent_background;
   if (p.units !== undefined) o.units = p.units;

@@ -115,7 +115,6 @@ export function scopedUploads(store: UploadStore, owner: Owner | null): UploadSt
       call(id, async (s) => shown(id, await store.putChunk(s, index, total, bytes))),
     status: (id) => call(id, async (s) => shown(id, await store.status(s))),
     assemble: (id) => call(id, (s) => store.assemble(s)),
-    read: (id) => call(id, (s) => store.read(s)),
     delete: (id) => call(id, (s) => store.delete(s)),
     sweep: () => store.sweep(),
     bytesHeld: () => store.bytesHeld(),

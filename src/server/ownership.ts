@@ -26,14 +26,18 @@ declare module 'fastify' {
 
 const TAG_LENGTH = 16;
 
+/** One per configured API key, built once at start-up (security.ts's KeyChecker). */
 export class Owner {
   /** Namespace of this key's uploads and dedupe keys: a digest of the key, never the key. */
   readonly namespace: string;
+  /** The key's rate-limit client id: its sha256, never the key. */
+  readonly client: string;
   readonly #key: string;
 
   constructor(apiKey: string) {
     this.#key = apiKey;
     this.namespace = createHash('sha256').update(`image2svg:owner:${apiKey}`).digest('hex').slice(0, 16);
+    this.client = `key:${createHash('sha256').update(apiKey).digest('hex')}`;
   }
 
   #tag(jobId: string): string {
@@ -54,10 +58,6 @@ export class Owner {
     const expected = Buffer.from(this.#tag(jobId));
     return tag.length === expected.length && timingSafeEqual(tag, expected) ? jobId : null;
   }
-}
-
-export function ownerOf(apiKey: string): Owner {
-  return new Owner(apiKey);
 }
 
 /** Rewrites the stored id in an ApiError's message to the id the client knows. */

@@ -9,6 +9,7 @@ import { resolveOptions, type ResolvedOptions, type VectorizeOptions } from './o
 import { svgHeader, svgPath, SVG_FOOTER } from './svg-document.js';
 import { traceBinary } from './binary/trace-binary.js';
 import { traceColor } from './color/trace-color.js';
+import { traceCenterline } from './centerline/trace-centerline.js';
 import { choosePreset } from './color/auto-preset.js';
 import { pixelGridFor, tracePixelArt } from './pixelart/trace-pixelart.js';
 import type { PipelineEvent, Raster, TraceEvent, VectorizeResult } from './types.js';
@@ -33,6 +34,7 @@ const TRACERS: Readonly<Record<ResolvedOptions['mode'], Tracer>> = {
   binary: traceBinary,
   grayscale: traceColor,
   color: traceColor,
+  centerline: traceCenterline,
 };
 
 /**
@@ -86,11 +88,14 @@ export function* vectorizeSteps(
     resolved = { ...resolveOptions({ ...options, preset: picked }), preset: 'auto' };
   }
   const timings: Record<string, number> = {};
-  const header = svgHeader(raster.width, raster.height);
+  const header = svgHeader(raster.width, raster.height, resolved.units, resolved.dpi);
   const parts: string[] = [header];
   yield { type: 'chunk', text: header };
 
+  let layers = 0;
   let paths = 0;
+  let shapes = 0;
+  let softLayers = 0;
   let nodes = 0;
   let stage = 'start';
   let stageStart = performance.now();
@@ -103,8 +108,11 @@ export function* vectorizeSteps(
       stageStart = now;
       yield { type: 'progress', stage: ev.stage, progress: ev.progress };
     } else {
-      const text = svgPath(ev.layer);
-      paths++;
+      const text = svgPath(ev.layer, layers);
+      layers++;
+      if (ev.layer.d !== '') paths++;
+      shapes += ev.layer.shapes?.length ?? 0;
+      if (ev.layer.blur) softLayers++;
       nodes += ev.layer.nodes;
       parts.push(text);
       yield { type: 'chunk', text };
@@ -126,9 +134,11 @@ export function* vectorizeSteps(
       mode: resolved.mode,
       preset: presetUsed,
       paths,
+      shapes,
+      softLayers,
       nodes,
       bytes: encoder.encode(svg).length,
-      colors: paths,
+      colors: layers,
       timings,
       totalMs: performance.now() - t0,
     },

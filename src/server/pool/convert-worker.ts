@@ -4,14 +4,19 @@
  * a time; the pool terminates the thread to stop a conversion.
  */
 import { parentPort } from 'node:worker_threads';
-import { EngineInputError, EngineOptionError, vectorizeSteps } from '../../engine/index.js';
+import sharp from 'sharp';
+import { convertSvg, EngineInputError, EngineOptionError, vectorizeSteps } from '../../engine/index.js';
 import { DecodeError, decodeImage } from '../../node/decode/index.js';
+import { withImageDpi } from '../../node/convert-file.js';
 import type { ErrorCode } from '../errors.js';
 import { stretchContrast } from './enhance.js';
 import type { ConvertTask, WorkerReply } from './protocol.js';
 
 if (!parentPort) throw new Error('convert-worker.js must run in a worker thread');
 const port = parentPort;
+// libvips' operation cache (process-wide, up to 50 MB) serves repeated operations on the same input;
+// every conversion here decodes new bytes once, so it would only hold memory.
+sharp.cache(false);
 const send = (reply: WorkerReply): void => port.postMessage(reply);
 
 /** Progress is reported at most every this fraction, so messages do not swamp the pool. */
@@ -29,7 +34,7 @@ async function convert(task: ConvertTask): Promise<void> {
   if (task.progress) send({ type: 'progress', stage: 'decode', progress: 0 });
   const decoded = await decodeImage(task.bytes, task.limits);
   const raster = task.enhance ? stretchContrast(decoded.raster) : decoded.raster;
-  const steps = vectorizeSteps(raster, task.options);
+  const steps = vectorizeSteps(raster, withImageDpi(task.options, decoded.density, task.format));
   let lastProgress = -1;
   let lastStage = '';
   for (;;) {
@@ -38,7 +43,7 @@ async function convert(task: ConvertTask): Promise<void> {
       send({
         type: 'done',
         output: {
-          svg: r.value.svg,
+          svg: convertSvg(r.value.svg, task.format ?? 'svg'),
           stats: r.value.stats,
           format: decoded.format,
           resized: decoded.resized,

@@ -114,3 +114,31 @@ export function defineScript(client: Redis, name: string, numberOfKeys: number, 
   };
   return run;
 }
+
+/**
+ * Redis's `maxmemory-policy`, from INFO (CONFIG GET is often renamed away on managed Redis), or null when
+ * Redis does not say. The job queue needs `noeviction`: any other policy may drop a job's keys under
+ * memory pressure.
+ */
+export async function evictionPolicy(client: Redis): Promise<string | null> {
+  const info = await client.info('memory');
+  const match = /^maxmemory_policy:(\S+)/m.exec(info);
+  return match ? match[1]! : null;
+}
+
+/** True for the errors ioredis raises while Redis is away (refused, closed, retries exhausted, timed out). */
+export function isConnectionError(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (
+    code &&
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)
+  )
+    return true;
+  return (
+    e.name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|Stream isn't writeable|Command timed out|Reached the max retries|connect E|LOADING/.test(
+      e.message,
+    )
+  );
+}

@@ -216,6 +216,7 @@ describe.skipIf(binary === null)('the service on Redis', () => {
         PATH: process.env.PATH,
         BACKEND_HOST: '127.0.0.1',
         BACKEND_PORT: '0',
+        SHUTDOWN_DRAIN_SECONDS: '0',
         LOG_LEVEL: 'debug',
         ...env,
       },

@@ -158,6 +158,8 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
   #policy: string | null = null;
   /** Connected once: from then on a connection that is down fails calls at once. */
   #started = false;
+  /** A connection attempt failed or a connection closed: Redis is away until `ready` again. */
+  #lost = false;
   readonly #watchers = new JobWatchers((id) =>
     this.#load(id).then(
       (r) => r.record,
@@ -243,6 +245,12 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
         () => {},
       );
     this.#client.on('ready', readPolicy);
+    for (const c of [this.#client, queueConnection]) {
+      c.on('close', () => (this.#lost = true));
+      c.on('ready', () => {
+        if (this.#client.status === 'ready' && queueConnection.status === 'ready') this.#lost = false;
+      });
+    }
     this.#timer = setInterval(() => void this.#refreshCounts().catch(onError), 2000);
     this.#timer.unref();
   }
@@ -266,7 +274,7 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
    */
   async #checkConnected(): Promise<void> {
     if (this.#client.status === 'ready' && this.#queueConnection.status === 'ready') return;
-    if (this.#started) throw unavailable();
+    if (this.#started || this.#lost) throw unavailable();
     await this.#whenReady();
   }
 
@@ -457,7 +465,9 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
       try {
         output = await this.#opts.process(this.#opts.codec.decode(bytes), ctx);
       } finally {
-        await updates;
+        // Progress writes wait for Redis (BullMQ's connection queues them while it is away): do not hold
+        // the result back for them.
+        await settled(updates, 1000);
       }
       if (controller.signal.aborted) throw new ApiError('CANCELLED');
       await this.#opts.hooks?.finished(id);

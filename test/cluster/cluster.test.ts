@@ -139,6 +139,12 @@ describe.skipIf(binary === null)('a cluster of two APIs and two workers on one R
     // Exactly once: one finished conversion, by the surviving worker.
     const survivor = workers.find((w) => w !== victim)!;
     expect(gate.marks('done', id)).toEqual([survivor.pid]);
+    // The survivor found the stalled job: its own /metrics counts it, and it is ready.
+    const metrics = await (await fetch(`${survivor.url}/metrics`)).text();
+    expect(metrics).toMatch(/^image2svg_jobs_stalled_total 1$/m);
+    expect(metrics).toMatch(/^image2svg_redis_up 1$/m);
+    expect(metrics).toMatch(/^image2svg_ready\{path="background"\} 1$/m);
+    expect((await fetch(`${survivor.url}/ready`)).status).toBe(200);
     const result = await fetch(`${apis[0]!.url}/tasks/${id}/result`);
     expect(result.status).toBe(200);
     expect(await result.text()).toContain('<svg');

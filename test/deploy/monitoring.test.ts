@@ -34,7 +34,12 @@ const SERVICE_METRICS = [
   'cache_hits_total',
   'http_requests_total',
   'image2svg_queue_depth',
+  'image2svg_pool_queue_depth',
   'image2svg_jobs_in_progress',
+  'image2svg_redis_up',
+  'image2svg_ready',
+  'image2svg_jobs_failed_total',
+  'image2svg_jobs_stalled_total',
 ];
 /** Series Prometheus writes itself for every target. */
 const PROMETHEUS_SERIES = ['up'];

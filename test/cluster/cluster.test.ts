@@ -148,7 +148,8 @@ describe.skipIf(binary === null)('a cluster of two APIs and two workers on one R
     const result = await fetch(`${apis[0]!.url}/tasks/${id}/result`);
     expect(result.status).toBe(200);
     expect(await result.text()).toContain('<svg');
-    workers = [survivor, await startWorker()];
+    // The replacement is started the way an operator would, with the CLI command.
+    workers = [survivor, await startProcess('worker', env, true, true)];
   });
 
   it('a worker stopped with SIGTERM mid-job hands the job back and exits 0; another worker completes it', async () => {

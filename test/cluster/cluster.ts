@@ -123,11 +123,13 @@ export interface ServiceProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts `node dist/server/main.js` in `role`; with `waitHealthy`, waits until /health answers. */
+/** Starts `node dist/server/main.js` in `role` (or `image2svg worker`); with `waitHealthy`, waits until /health answers. */
 export async function startProcess(
   role: 'api' | 'worker',
   env: Record<string, string>,
   waitHealthy = true,
+  /** Start the worker as `image2svg worker` (bin/image2svg.js) instead of main.js with SERVICE_ROLE. */
+  viaCli = false,
 ): Promise<ServiceProcess> {
   const port = await freePort();
   const childEnv: NodeJS.ProcessEnv = {
@@ -140,7 +142,8 @@ export async function startProcess(
     ...(role === 'api' ? { BACKEND_PORT: String(port) } : { WORKER_METRICS_PORT: String(port) }),
     ...env,
   };
-  const child = spawn(process.execPath, ['dist/server/main.js'], {
+  if (viaCli) delete childEnv.SERVICE_ROLE;
+  const child = spawn(process.execPath, viaCli ? ['bin/image2svg.js', 'worker'] : ['dist/server/main.js'], {
     cwd: ROOT,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

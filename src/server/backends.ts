@@ -43,9 +43,13 @@ export interface JobEvents {
 export function fileGateHooks(dir: string | undefined): JobHooks | undefined {
   if (!dir) return undefined;
   return {
-    async started(id) {
+    async started(id, signal) {
       writeFileSync(join(dir, `started-${id}-${process.pid}`), '');
-      while (!existsSync(join(dir, 'release'))) await new Promise((r) => setTimeout(r, 50));
+      while (!existsSync(join(dir, 'release'))) {
+        // Stopped like a conversion is (cancel, hand back on shutdown).
+        if (signal.aborted) throw new Error('stopped while held by the test gate');
+        await new Promise((r) => setTimeout(r, 50));
+      }
     },
     async finished(id) {
       writeFileSync(join(dir, `done-${id}-${process.pid}`), '');

@@ -170,6 +170,8 @@ describe.skipIf(binary === null)('a cluster of two APIs and two workers on one R
     gate.open();
     const done = await finished(apis[0]!, id);
     expect(done.status).toBe('completed');
+    // Handed back (moved to wait), not left to stall: no recovery was needed.
+    expect(done.recovered).toBeUndefined();
     expect(gate.marks('done', id)).toEqual([staying.pid]);
     workers = [staying, await startWorker()];
   });

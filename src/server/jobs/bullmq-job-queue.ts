@@ -97,7 +97,7 @@ export interface BullmqJobQueueOptions<I> {
 
 /** Called around a conversion: `started` may hold it back (a test pacing workers), `finished` after it. */
 export interface JobHooks {
-  started(id: string): Promise<void>;
+  started(id: string, signal: AbortSignal): Promise<void>;
   finished(id: string): Promise<void>;
 }
 
@@ -460,7 +460,7 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
       if (done !== null) return JSON.parse(done) as StoredResult;
       const bytes = await this.#retryRedis(() => this.#client.getBuffer(this.#key('input', id)), readMs);
       if (bytes === null) throw new ApiError('TASK_EXPIRED', 'The job waited longer than its input is kept');
-      await this.#opts.hooks?.started(id);
+      await this.#opts.hooks?.started(id, controller.signal);
       let output;
       try {
         output = await this.#opts.process(this.#opts.codec.decode(bytes), ctx);

@@ -233,7 +233,14 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
       this.#abort(id, CANCEL);
       this.#watchers.changed(id);
     });
+    const connected = (c: Redis) =>
+      c.status === 'ready'
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => c.once('ready', () => resolve()));
     this.#ready = Promise.all([
+      connected(this.#client),
+      connected(queueConnection),
+      this.#queue.waitUntilReady(),
       this.#events.waitUntilReady(),
       this.#worker?.waitUntilReady(),
       this.#subscriber.subscribe(`${this.#ns}cancel`),

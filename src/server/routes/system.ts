@@ -44,6 +44,7 @@ export async function systemRoutes(app: FastifyInstance, opts: SystemRouteOption
         cache_enabled: config.cache.enabled,
         streaming_enabled: config.streamingEnabled,
         background_processing: config.backgroundEnabled,
+        role: config.role,
         max_upload_size: config.maxUploadBytes,
         max_image_dimension: config.maxImageDimension,
       },

@@ -4,7 +4,8 @@
  * server on WORKER_METRICS_PORT answers /health (liveness), /ready (Redis
  * answers with noeviction, threads loaded, not stopping) and /metrics.
  *
- * Start-up refuses a queue Redis whose maxmemory-policy is not `noeviction`
+ * The probes answer from the start (a worker waiting for Redis is alive but
+ * unready). Start-up refuses a queue Redis whose maxmemory-policy is not `noeviction`
  * (a JSON log line says why, exit 1): under memory pressure such a Redis
  * drops jobs' keys. SIGTERM/SIGINT: /ready turns 503, no new job is taken,
  * running jobs get SHUTDOWN_DRAIN_SECONDS to finish, the rest are handed
@@ -17,9 +18,12 @@ import { describeBackends, selectBackends } from './backends.js';
 import type { Config } from './config.js';
 import { Converter } from './converter.js';
 import { loggerOptions } from './logger.js';
-import { createMetrics } from './metrics.js';
+import type { ResultCache } from './cache/types.js';
+import type { JobQueue } from './jobs/types.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { WorkerPool } from './pool/worker-pool.js';
-import { readiness } from './readiness.js';
+import { readiness, type Readiness } from './readiness.js';
+import type { JobInput } from './service.js';
 import { closeRedis, createRedis, evictionPolicy, isConnectionError } from './redis-connection.js';
 import { SERVICE_NAME, SERVICE_VERSION } from './version.js';
 
@@ -55,6 +59,31 @@ export async function startWorker(config: Config, log: Logger): Promise<RunningW
     log.error('the worker role needs REDIS_HOST (the shared job queue)');
     return null;
   }
+  // The probes answer from the start, so a worker waiting for Redis is alive (not restarted) but unready.
+  let core: Core | null = null;
+  let closing = false;
+  const server = Fastify({ logger: false });
+  server.get('/health', async () => ({
+    name: SERVICE_NAME,
+    version: SERVICE_VERSION,
+    role: 'worker',
+    status: 'ok',
+    started: core !== null,
+    uptime_seconds: Math.round(process.uptime()),
+    ...(core ? { workers: core.pool.stats(), jobs_running: core.jobs.running?.() ?? 0 } : {}),
+  }));
+  server.get('/ready', async (_req, reply) => {
+    if (!core) return reply.code(503).send({ status: 'not_ready', reason: 'starting: waiting for Redis' });
+    const r = await core.ready();
+    return reply.code(r.ready ? 200 : 503).send({ ...r.body, status: r.ready ? 'ready' : 'not_ready' });
+  });
+  server.get('/metrics', async (_req, reply) => {
+    if (!config.monitoringEnabled) return reply.code(404).send({ code: 'NOT_FOUND' });
+    if (!core) return reply.code(503).send({ code: 'STARTING' });
+    return reply.type(core.metrics.registry.contentType).send(await core.metrics.registry.metrics());
+  });
+  await server.listen({ host: config.host, port: config.workerMetricsPort });
+
   const policy = await readPolicy(config, log);
   if (policy !== null && policy !== 'noeviction') {
     log.error(
@@ -62,61 +91,11 @@ export async function startWorker(config: Config, log: Logger): Promise<RunningW
       `refusing to start the worker: Redis maxmemory-policy is ${policy}; the job queue needs noeviction ` +
         '(any other policy may evict jobs under memory pressure). Set maxmemory-policy noeviction on the queue Redis',
     );
+    await server.close();
     return null;
   }
-  const pool = new WorkerPool({
-    size: config.workerPoolSize,
-    maxQueue: config.maxQueueSize,
-    timeoutMs: config.timeoutSeconds * 1000,
-  });
-  const backends = selectBackends(config, log);
-  const cache = backends.cache();
-  const state = { closing: false };
-  // eslint-disable-next-line prefer-const -- assigned once the metrics exist
-  let jobs: ReturnType<typeof backends.jobs> | undefined;
-  const ready = async () => {
-    const r = await readiness({
-      config,
-      closing: state.closing,
-      workersReady: pool.ready(),
-      cache,
-      jobs: jobs!,
-    });
-    return { ready: !state.closing && pool.ready() && r.background, body: r.body };
-  };
-  const metrics = createMetrics({
-    queueDepth: () => jobs?.counts().pending ?? 0,
-    poolQueueDepth: () => pool.stats().queued,
-    jobsInProgress: () => pool.stats().busy,
-    redisUp: () => jobs?.redisUp?.() ?? false,
-    ready: async () => ({ background: (await ready()).ready }),
-  });
-  const converter = new Converter({ pool, cache, config, metrics });
-  jobs = backends.jobs(jobProcessor(converter, null), {
-    failed: () => metrics.jobsFailed.inc(),
-    stalled: () => metrics.jobsStalled.inc(),
-  });
-  const queue = jobs;
-
-  const server = Fastify({ logger: false });
-  server.get('/health', async () => ({
-    name: SERVICE_NAME,
-    version: SERVICE_VERSION,
-    role: 'worker',
-    status: 'ok',
-    uptime_seconds: Math.round(process.uptime()),
-    workers: pool.stats(),
-    jobs_running: queue.running?.() ?? 0,
-  }));
-  server.get('/ready', async (_req, reply) => {
-    const r = await ready();
-    return reply.code(r.ready ? 200 : 503).send({ ...r.body, status: r.ready ? 'ready' : 'not_ready' });
-  });
-  server.get('/metrics', async (_req, reply) => {
-    if (!config.monitoringEnabled) return reply.code(404).send({ code: 'NOT_FOUND' });
-    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-  await server.listen({ host: config.host, port: config.workerMetricsPort });
+  const c = buildCore(config, log, () => closing);
+  core = c;
   log.info(
     {
       role: 'worker',
@@ -131,17 +110,54 @@ export async function startWorker(config: Config, log: Logger): Promise<RunningW
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
-      state.closing = true;
+      closing = true;
       const drainMs = config.shutdownDrainSeconds * 1000;
-      log.info({ running: queue.running?.() ?? 0, drainMs }, 'worker stopping: finishing running jobs');
-      await queue.finishRunning?.(drainMs);
+      log.info({ running: c.jobs.running?.() ?? 0, drainMs }, 'worker stopping: finishing running jobs');
+      await c.jobs.finishRunning?.(drainMs);
       // Whatever still runs goes back to the queue for another worker.
-      await queue.close(false);
-      await pool.close();
-      await cache?.close();
+      await c.jobs.close(false);
+      await c.pool.close();
+      await c.cache?.close();
       await server.close();
     })());
   return { server, stop };
+}
+
+interface Core {
+  pool: WorkerPool;
+  cache: ResultCache | null;
+  jobs: JobQueue<JobInput>;
+  metrics: Metrics;
+  ready(): Promise<{ ready: boolean; body: Readiness['body'] }>;
+}
+
+/** The thread pool, cache, metrics and BullMQ worker of the worker role. */
+function buildCore(config: Config, log: Logger, closing: () => boolean): Core {
+  const pool = new WorkerPool({
+    size: config.workerPoolSize,
+    maxQueue: config.maxQueueSize,
+    timeoutMs: config.timeoutSeconds * 1000,
+  });
+  const backends = selectBackends(config, log);
+  const cache = backends.cache();
+  let jobs: JobQueue<JobInput> | null = null;
+  const ready = async () => {
+    const r = await readiness({ config, closing: closing(), workersReady: pool.ready(), cache, jobs: jobs! });
+    return { ready: !closing() && pool.ready() && r.background, body: r.body };
+  };
+  const metrics = createMetrics({
+    queueDepth: () => jobs?.counts().pending ?? 0,
+    poolQueueDepth: () => pool.stats().queued,
+    jobsInProgress: () => pool.stats().busy,
+    redisUp: () => jobs?.redisUp?.() ?? false,
+    ready: async () => ({ background: (await ready()).ready }),
+  });
+  const converter = new Converter({ pool, cache, config, metrics });
+  jobs = backends.jobs(jobProcessor(converter, null), {
+    failed: () => metrics.jobsFailed.inc(),
+    stalled: () => metrics.jobsStalled.inc(),
+  });
+  return { pool, cache, jobs, metrics, ready };
 }
 
 /** The worker process: start, stop on SIGTERM/SIGINT, exit 0 (1 when it refused to start). */

@@ -239,6 +239,13 @@ describe.skipIf(binary === null)('a cluster of two APIs and two workers on one R
         expect(metrics).toMatch(/^image2svg_ready\{path="background"\} 0$/m);
       }
 
+      // A worker started during the outage is alive (not restarted by its liveness probe) but unready.
+      const late = await startProcess('worker', env, false);
+      await until('the late worker to answer /health', async () =>
+        (await fetch(`${late.url}/health`)).ok ? true : undefined,
+      );
+      expect((await fetch(`${late.url}/ready`)).status).toBe(503);
+
       // The held conversions finish while Redis is away: their results wait to be written.
       gate.open();
       await until('the running conversions to finish during the outage', async () =>
@@ -265,6 +272,11 @@ describe.skipIf(binary === null)('a cluster of two APIs and two workers on one R
           return r.paths.background === 'ready' ? true : undefined;
         });
       }
+      await until('the late worker to start once Redis is back', async () =>
+        (await fetch(`${late.url}/ready`)).ok ? true : undefined,
+      );
+      await late.stop();
+      expect(await late.exited).toBe(0);
       const accepted = await submit(apis[0]!, 46);
       expect((await finished(apis[1]!, accepted)).status).toBe('completed');
     },
@@ -357,7 +369,8 @@ describe.skipIf(binary === null)('a queue Redis with maxmemory-policy allkeys-lr
     const ready = await until('readiness to read the policy', async () => {
       const r = await fetch(`${api!.url}/ready`);
       const body = (await r.json()) as { background: { eviction_policy: string | null } };
-      return body.background.eviction_policy ? { status: r.status, body } : undefined;
+      // Polled until the threads loaded (sync ready) and the policy was read.
+      return body.background.eviction_policy && r.status === 200 ? { status: r.status, body } : undefined;
     });
     expect(ready).toMatchObject({
       status: 200,

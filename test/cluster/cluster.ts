@@ -123,7 +123,7 @@ export interface ServiceProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts `node dist/server/main.js` in `role` (or `image2svg worker`); with `waitHealthy`, waits until /health answers. */
+/** Starts `node dist/server/main.js` in `role` (or `image2svg worker`); with `waitHealthy`, waits until it answers /health (a worker: /ready). */
 export async function startProcess(
   role: 'api' | 'worker',
   env: Record<string, string>,
@@ -175,7 +175,8 @@ export async function startProcess(
       `${role} /health`,
       async () => {
         if (done) throw new Error(`the ${role} exited:\n${output}`);
-        return (await fetch(`${url}/health`)).ok ? true : undefined;
+        // A worker's /health answers while it waits for Redis; /ready once it runs jobs.
+        return (await fetch(`${url}${role === 'worker' ? '/ready' : '/health'}`)).ok ? true : undefined;
       },
       30_000,
     ).catch((e: unknown) => {

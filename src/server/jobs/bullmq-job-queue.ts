@@ -119,8 +119,15 @@ const BUSY_RETRY_MS = 1000;
 const READY_MS = 5000;
 /** A stalled job (lock expired: dead worker, Redis outage) is put back to wait this many times before failing. */
 const MAX_STALLED = 5;
+/** Attempts of a job whose runs lose Redis (each failure of the job itself is final at once). */
+const REDIS_ATTEMPTS = 5;
 /** How long a finished result written during an outage keeps being retried. */
 const RESULT_WRITE_MS = 10 * 60_000;
+
+/** A failure reason that records a cancel, not a failure (metrics count failures). */
+function isCancel(reason: string | undefined): boolean {
+  return reason !== undefined && reason.includes('"code":"CANCELLED"');
+}
 
 function unavailable(detail = 'Redis is not answering'): ApiError {
   return new ApiError(
@@ -222,7 +229,9 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
       // The job really ended (BullMQ recorded it): only now its input and stored result may go.
       this.#worker.on('completed', (job) => void this.#ended(job));
       this.#worker.on('failed', (job) => {
-        opts.onJobFailed?.();
+        // A run that lost Redis is retried (the job is not finished: no finishedOn) and keeps its input.
+        if (job && !job.finishedOn) return;
+        if (!job || !isCancel(job.failedReason)) opts.onJobFailed?.();
         if (job) void this.#ended(job);
       });
       this.#worker.on('stalled', () => opts.onJobStalled?.());
@@ -419,7 +428,16 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
       await this.#queue.add(
         'convert',
         { key, created },
-        { jobId: id, attempts: 1, stackTraceLimit: 0, removeOnComplete: { age }, removeOnFail: { age } },
+        {
+          jobId: id,
+          // Every failure of the job itself is final (UnrecoverableError); further attempts are only for a
+          // run that lost Redis (see #run), which goes back to the queue instead of failing.
+          attempts: REDIS_ATTEMPTS,
+          backoff: { type: 'fixed', delay: 2000 },
+          stackTraceLimit: 0,
+          removeOnComplete: { age },
+          removeOnFail: { age },
+        },
       );
       await this.#refreshCounts();
       const stamp = new Date(created).toISOString();
@@ -501,6 +519,10 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
         await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
         throw new DelayedError();
       }
+      // Redis went away under this run (reading the input, writing the result past its retries): not the
+      // job's fault, so a plain error sends it back to the queue for another attempt, which reuses any
+      // result already stored.
+      if (isConnectionError(e) && !controller.signal.aborted) throw e;
       const cause = controller.signal.reason === CANCEL ? new ApiError('CANCELLED') : e;
       throw new UnrecoverableError(failureReason(cause, this.#now()));
     } finally {

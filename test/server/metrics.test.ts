@@ -56,7 +56,8 @@ describe('GET /metrics', () => {
     expect(after.has('image2svg_queue_depth')).toBe(true);
     expect(after.has('image2svg_jobs_in_progress')).toBe(true);
     expect(after.get('image2svg_pool_queue_depth')).toBe(0);
-    expect(after.get('image2svg_ready{path="sync"}')).toBe(1);
+    // Readiness gauges: polled, since the threads may still be loading (the pool replaces any it stopped).
+    await expect.poll(async () => (await scrape()).get('image2svg_ready{path="sync"}')).toBe(1);
     expect(after.get('image2svg_ready{path="background"}')).toBe(1);
     expect(after.get('image2svg_jobs_failed_total')).toBe(0);
     expect(after.get('image2svg_jobs_stalled_total')).toBe(0);

@@ -7,8 +7,18 @@
 # every dependency; `prod-deps` installs production dependencies only (its
 # layer is reused until package-lock.json changes); `runtime` holds just those
 # two results, owned by root and run as the unprivileged `node` user.
+#
+# The same image runs the HTTP API and the background workers
+# (SERVICE_ROLE=api|worker|all, default all; the worker role serves /health,
+# /ready and /metrics on WORKER_METRICS_PORT, 9100).
+#
+# Base image: Node 26, the Active LTS line (since October 2026). A tag alone
+# moves; production builds pin it by digest, passing
+#   --build-arg NODE_IMAGE=node:26-trixie-slim@sha256:<digest>
+# as docker-compose.prod.yml does from NODE_DIGEST, which scripts/pin-images.sh
+# resolves (docs/DEPLOYMENT.md, "Pinned base images").
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:26-trixie-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
@@ -40,11 +50,12 @@ COPY package.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
-EXPOSE 8000
+EXPOSE 8000 9100
 # Liveness only: /health never depends on Redis, so a Redis outage does not
-# get healthy containers restarted. Node 20 has fetch; the slim image has no curl.
+# get healthy containers restarted. Node has fetch; the slim image has no curl.
+# The worker role answers /health on WORKER_METRICS_PORT instead.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:' + (process.env.BACKEND_PORT || 8000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+  CMD node -e "const e = process.env; const port = e.SERVICE_ROLE === 'worker' ? e.WORKER_METRICS_PORT || 9100 : e.BACKEND_PORT || 8000; fetch('http://127.0.0.1:' + port + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 # Exec form: node is PID 1 and receives SIGTERM itself; the service then stops
 # accepting, finishes the conversions in flight and exits 0.
 CMD ["node", "dist/server/main.js"]

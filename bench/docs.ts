@@ -47,6 +47,12 @@ export function resultsMarkdown(
     '',
     '¹ potrace runs as a separate process: its time includes the process start and reading the PBM.',
   );
+  if (summaries.some((s) => s.medianColdMs !== undefined)) {
+    parts.push(
+      '',
+      '² `--cold`: one call right after a forced full garbage collection (`node --expose-gc`), in-process tools only; median over the images.',
+    );
+  }
   parts.push('', '### Tools and settings', '', '| tool | sets | settings |', '|---|---|---|');
   for (const t of TOOLS) parts.push(`| ${t.name} | ${t.kind} | ${t.settings} |`);
   if (memory.length) parts.push('', '### Peak memory', '', memoryTable(memory));

@@ -18,6 +18,8 @@ export interface ImageResult {
   readonly ok: boolean;
   readonly error?: string;
   readonly ms?: number;
+  /** `--cold`: one run right after a forced full garbage collection (in-process tools only). */
+  readonly coldMs?: number;
   readonly runs?: number;
   readonly bytes?: number;
   readonly gzipBytes?: number;
@@ -76,7 +78,18 @@ export async function warmUp(tool: Tool, image: BenchImage): Promise<void> {
   }
 }
 
-export async function measure(tool: Tool, image: BenchImage, seams: boolean): Promise<ImageResult> {
+/** The forced collection of `node --expose-gc`, if the process has it. */
+export function forcedGc(): (() => void) | null {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  return typeof gc === 'function' ? gc : null;
+}
+
+export async function measure(
+  tool: Tool,
+  image: BenchImage,
+  seams: boolean,
+  cold = false,
+): Promise<ImageResult> {
   const base = {
     set: image.set,
     id: image.id,
@@ -99,6 +112,15 @@ export async function measure(tool: Tool, image: BenchImage, seams: boolean): Pr
   } catch (e) {
     return { ...base, ok: false, error: firstLine(e) };
   }
+  let coldMs: number | undefined;
+  const gc = cold && tool.inProcess ? forcedGc() : null;
+  if (gc) {
+    // After the warm runs: collect everything, then time one call on the emptied heap.
+    gc();
+    const t0 = performance.now();
+    await tool.run(image);
+    coldMs = performance.now() - t0;
+  }
   try {
     const fidelity = compareToOriginal(image.original, svg);
     const seamFraction = seams ? countSeams(image.original, svg).fraction : undefined;
@@ -106,6 +128,7 @@ export async function measure(tool: Tool, image: BenchImage, seams: boolean): Pr
       ...base,
       ok: true,
       ms: median(times),
+      ...(coldMs === undefined ? {} : { coldMs }),
       runs: times.length,
       ...svgStructure(svg),
       ...fidelity,

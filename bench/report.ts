@@ -14,6 +14,7 @@ function table(header: string[], rows: string[][]): string {
 
 export function setTable(spec: SetSpec, summaries: readonly Summary[]): string {
   const color = spec.kind === 'color';
+  const cold = summaries.some((s) => s.set === spec.name && s.medianColdMs !== undefined);
   const header = [
     'tool',
     'images ok',
@@ -26,6 +27,7 @@ export function setTable(spec: SetSpec, summaries: readonly Summary[]): string {
     'paths',
     'nodes',
     'ms (median)',
+    ...(cold ? ['cold ms ²'] : []),
     ...(color ? ['seams %'] : []),
   ];
   const rows = summaries
@@ -42,6 +44,7 @@ export function setTable(spec: SetSpec, summaries: readonly Summary[]): string {
       int(s.medianPaths),
       int(s.medianNodes),
       fixed(s.medianMs, 1),
+      ...(cold ? [fixed(s.medianColdMs ?? NaN, 1)] : []),
       ...(color ? [s.seamPercent === undefined ? '–' : fixed(s.seamPercent, 3)] : []),
     ]);
   return table(header, rows);

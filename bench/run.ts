@@ -7,6 +7,8 @@
  *   --tool NAME      only this tool (repeatable, or comma-separated)
  *   --no-memory      skip the 8192² memory probes
  *   --memory         run the memory probes even with --quick
+ *   --cold           also time one call right after a forced full GC (needs node --expose-gc:
+ *                    NODE_OPTIONS=--expose-gc npx tsx bench/run.ts --cold ...)
  *   --write-docs     regenerate the tables in docs/BENCHMARKS.md and docs/fidelity-vs-bytes.svg
  */
 import { spawnSync } from 'node:child_process';
@@ -15,7 +17,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeDocs, resultsMarkdown, type RunInfo } from './docs.js';
-import { measure, warmUp, type ImageResult } from './measure.js';
+import { forcedGc, measure, warmUp, type ImageResult } from './measure.js';
 import { measureMemory, type MemoryResult } from './memory.js';
 import { buildSet, CACHE, SETS } from './sets.js';
 import { summarize } from './summary.js';
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     'no-memory': { type: 'boolean', default: false },
     memory: { type: 'boolean', default: false },
     'write-docs': { type: 'boolean', default: false },
+    cold: { type: 'boolean', default: false },
   },
 });
 
@@ -46,6 +49,9 @@ for (const name of wantedTools ?? []) {
     throw new Error(`unknown tool "${name}"; tools are ${[...new Set(TOOLS.map((t) => t.name))].join(', ')}`);
   }
 }
+if (values.cold && !forcedGc()) {
+  throw new Error('--cold needs a forced GC: run with NODE_OPTIONS=--expose-gc');
+}
 const specs = SETS.filter((s) => !wantedSets || wantedSets.includes(s.name));
 const quick = values.quick;
 const started = performance.now();
@@ -60,13 +66,18 @@ for (const spec of specs) {
     console.error(`${spec.name}: cannot build the set: ${e instanceof Error ? e.message : String(e)}`);
     continue;
   }
-  const tools = TOOLS.filter((t) => t.kind === spec.kind && (!wantedTools || wantedTools.includes(t.name)));
+  const tools = TOOLS.filter(
+    (t) =>
+      t.kind === spec.kind &&
+      (!t.degradedOnly || spec.degrade !== undefined) &&
+      (!wantedTools || wantedTools.includes(t.name)),
+  );
   const t0 = performance.now();
   for (const tool of tools) await warmUp(tool, images[0]);
   // Image by image, every tool in turn: on a shared machine the load drifts
   // over minutes, and interleaving spreads that drift evenly over the tools.
   for (const image of images) {
-    for (const tool of tools) results.push(await measure(tool, image, spec.kind === 'color'));
+    for (const tool of tools) results.push(await measure(tool, image, spec.kind === 'color', values.cold));
   }
   const mine = results.filter((r) => r.set === spec.name);
   const failed = tools

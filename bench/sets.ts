@@ -10,17 +10,24 @@ import { Resvg } from '@resvg/resvg-js';
 import sharp, { type Color } from 'sharp';
 import type { Raster } from '../src/engine/types.js';
 import { decodePng, encodePbm, encodePng, maskToRaster, otsuLevel, thresholdMask } from './bitmap.js';
-import { seededSample, seededSize } from './random.js';
+import { mulberry32, seededSample, seededSize } from './random.js';
+import { scanOf, scanPages } from './scans.js';
 
 export type SetKind = 'binary' | 'color';
 
 export interface BenchImage {
   readonly set: string;
   readonly id: string;
-  /** The original as PNG (what image-file tools read) and its pixels (the reference). */
+  /**
+   * The input as PNG (what every tool reads) and the reference pixels every
+   * metric compares with: the same image, except in sets with a `degrade`
+   * step, where the tools read the damaged image and are scored against the
+   * clean one (`original`); `input` is then the damaged image's pixels.
+   */
   readonly pngPath: string;
   readonly png: Buffer;
   readonly original: Raster;
+  readonly input?: Raster;
   /** Binary sets: the thresholded bitmap, as PNG and as PBM. */
   readonly bilevelPng?: Buffer;
   readonly pbmPath?: string;
@@ -38,6 +45,12 @@ export interface SetSpec {
   choose(count: number): { id: string; make: () => Promise<Buffer> }[];
   /** Binary sets: the luma level of the shared bitmap ('otsu' or a fixed level). */
   readonly threshold?: 'otsu' | number;
+  /**
+   * Damages each clean image (seeded by its index): the tools read the result,
+   * the metrics compare with the clean image. Binary sets threshold the damaged
+   * image at its Otsu level for the tools that want a bitmap.
+   */
+  readonly degrade?: (clean: Buffer, index: number) => Promise<Buffer>;
 }
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -107,6 +120,65 @@ function photoSet(longSide: number) {
     }));
 }
 
+/**
+ * Pixel art: an icon rendered small (`side` px, no anti-aliasing), its
+ * colours quantised to at most 16 without dithering and its alpha made
+ * opaque or clear, then upscaled 8x with nearest neighbour.
+ */
+async function pixelArt(svg: string, side: number): Promise<Buffer> {
+  const small = new Resvg(svg, { fitTo: { mode: 'width', value: side }, shapeRendering: 0 }).render();
+  const { data, info } = await sharp(Buffer.from(small.asPng()))
+    .png({ palette: true, colors: 16, dither: 0 })
+    .toBuffer()
+    .then((png) => sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true }));
+  for (let i = 3; i < data.length; i += 4) {
+    if (data[i] < 128) data[i - 3] = data[i - 2] = data[i - 1] = data[i] = 0;
+    else data[i] = 255;
+  }
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
+    .resize(info.width * 8, info.height * 8, { kernel: 'nearest' })
+    .png()
+    .toBuffer();
+}
+
+/**
+ * The seeded damage of the degraded set: on white, every other image
+ * downscaled 2x and upscaled back (bicubic), then JPEG at quality 55-65,
+ * decoded back to PNG (what a user's saved JPEG holds).
+ */
+async function jpegDamage(clean: Buffer, index: number): Promise<Buffer> {
+  const rand = mulberry32(SEED + 17 + index * 101);
+  const quality = 55 + Math.floor(rand() * 11);
+  let img = sharp(clean).flatten({ background: '#ffffff' });
+  if (index % 2 === 1) {
+    const { width, height } = await sharp(clean).metadata();
+    const half = await img
+      .resize(Math.round(width / 2), Math.round(height / 2), { kernel: 'cubic' })
+      .png()
+      .toBuffer();
+    img = sharp(half).resize(width, height, { kernel: 'cubic' });
+  }
+  const jpeg = await img.jpeg({ quality }).toBuffer();
+  return sharp(jpeg).ensureAlpha().png().toBuffer();
+}
+
+/** Emoji (on white) and flags, alternately, for the degraded set. */
+function clipArt(count: number): { id: string; make: () => Promise<Buffer> }[] {
+  const emojiDir = pkgDir('@twemoji/svg');
+  const flagDir = join(BENCH_DEPS, 'node_modules/flag-icons/flags/4x3');
+  const emoji = seededSample(svgFiles(emojiDir), Math.ceil(count / 2), SEED + 17);
+  const flags = seededSample(svgFiles(flagDir), Math.floor(count / 2), SEED + 18);
+  return Array.from({ length: count }, (_, i) => {
+    const file = i % 2 === 0 ? emoji[i >> 1] : flags[i >> 1];
+    const dir = i % 2 === 0 ? emojiDir : flagDir;
+    return {
+      id: `${i % 2 === 0 ? 'emoji' : 'flag'}-${file.replace(/\.svg$/, '')}`,
+      make: () =>
+        renderIcon(readFileSync(join(dir, file), 'utf8'), seededSize(file, 256, 512, SEED + 17), WHITE, 1),
+    };
+  });
+}
+
 export const SETS: readonly SetSpec[] = [
   {
     name: 'logos',
@@ -146,6 +218,16 @@ export const SETS: readonly SetSpec[] = [
     choose: photoSet(512),
   },
   {
+    name: 'scans',
+    kind: 'binary',
+    source:
+      'text pages (DejaVu Sans/Serif, 11-18 px, words of the Apache licence shipped with TypeScript) and sheets of @tabler/icons line art, 480-640 px wide, each "scanned" with a seeded lighting ramp (35-60% light at the far side) times a vignette, tinted paper, dark ink, blur (sigma 0.5-1.2) and noise (sigma 3-7); scored against the clean page, the bitmap for potrace is the scan at its Otsu level',
+    count: 12,
+    quickCount: 4,
+    choose: (count) => scanPages(count, SEED + 11),
+    degrade: (clean, index) => scanOf(clean, SEED + 11 + index),
+  },
+  {
     name: 'emoji',
     kind: 'color',
     source: '@twemoji/svg colour emoji on a transparent background, 256-512 px (resvg)',
@@ -175,6 +257,31 @@ export const SETS: readonly SetSpec[] = [
     },
   },
   {
+    name: 'pixelart',
+    kind: 'color',
+    source:
+      '@twemoji/svg emoji rendered at 16-48 px without anti-aliasing, quantised to at most 16 colours (no dithering) with opaque-or-clear alpha, upscaled 8x with nearest neighbour (128-384 px)',
+    count: 24,
+    quickCount: 5,
+    choose: (count) => {
+      const dir = pkgDir('@twemoji/svg');
+      return seededSample(svgFiles(dir), count, SEED + 13).map((file) => ({
+        id: file.replace(/\.svg$/, ''),
+        make: () => pixelArt(readFileSync(join(dir, file), 'utf8'), seededSize(file, 16, 48, SEED + 13)),
+      }));
+    },
+  },
+  {
+    name: 'degraded',
+    kind: 'color',
+    source:
+      '@twemoji/svg emoji and flag-icons flags on white, 256-512 px, every other one downscaled 2x and upscaled back (bicubic), all re-encoded as JPEG at quality 55-65 (seeded); scored against the clean image; the `input` row is the damaged image itself',
+    count: 16,
+    quickCount: 4,
+    choose: clipArt,
+    degrade: jpegDamage,
+  },
+  {
     name: 'photos',
     kind: 'color',
     source: `real photographs from Debian's mate-backgrounds (${PHOTO_DIR}), downscaled to 512 px on the long side`,
@@ -189,7 +296,8 @@ export async function buildSet(spec: SetSpec, quick: boolean): Promise<BenchImag
   const dir = join(CACHE, 'sets', spec.name);
   mkdirSync(dir, { recursive: true });
   const out: BenchImage[] = [];
-  for (const { id, make } of spec.choose(quick ? spec.quickCount : spec.count)) {
+  const chosen = spec.choose(quick ? spec.quickCount : spec.count);
+  for (const [index, { id, make }] of chosen.entries()) {
     const pngPath = join(dir, `${id}.png`);
     if (!existsSync(pngPath)) {
       let png = await make();
@@ -200,6 +308,12 @@ export async function buildSet(spec: SetSpec, quick: boolean): Promise<BenchImag
         );
       }
       writeFileSync(pngPath, png);
+    }
+    if (spec.degrade) {
+      const inputPath = join(dir, `${id}.input.png`);
+      if (!existsSync(inputPath)) writeFileSync(inputPath, await spec.degrade(readFileSync(pngPath), index));
+      out.push(await degradedImage(spec, dir, id, inputPath, await decodePng(readFileSync(pngPath))));
+      continue;
     }
     const png = readFileSync(pngPath);
     const original = await decodePng(png);
@@ -214,4 +328,22 @@ export async function buildSet(spec: SetSpec, quick: boolean): Promise<BenchImag
     out.push({ set: spec.name, id, pngPath, png, original, bilevelPng, pbmPath });
   }
   return out;
+}
+
+/** An image of a set with a `degrade` step: the damaged input, scored against the clean original. */
+async function degradedImage(
+  spec: SetSpec,
+  dir: string,
+  id: string,
+  inputPath: string,
+  original: Raster,
+): Promise<BenchImage> {
+  const png = readFileSync(inputPath);
+  const input = await decodePng(png);
+  const base = { set: spec.name, id, pngPath: inputPath, png, original, input };
+  if (spec.kind === 'color') return base;
+  const mask = thresholdMask(input, otsuLevel(input));
+  const pbmPath = join(dir, `${id}.pbm`);
+  writeFileSync(pbmPath, encodePbm(mask, input.width, input.height));
+  return { ...base, bilevelPng: await encodePng(maskToRaster(mask, input.width, input.height)), pbmPath };
 }

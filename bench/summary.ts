@@ -18,6 +18,8 @@ export interface Summary {
   readonly medianPaths: number;
   readonly medianNodes: number;
   readonly medianMs: number;
+  /** `--cold`: median time of one run right after a forced full collection. */
+  readonly medianColdMs?: number;
   /** Colour sets: mean seam fraction in percent of inside pixels. */
   readonly seamPercent?: number;
 }
@@ -39,6 +41,7 @@ export function summarize(results: readonly ImageResult[]): Summary[] {
   return [...groups.values()].map((g) => {
     const ok = g.filter((r) => r.ok);
     const pick = (k: keyof ImageResult) => ok.map((r) => r[k] as number);
+    const cold = ok.filter((r) => r.coldMs !== undefined).map((r) => r.coldMs!);
     const seams = ok.filter((r) => r.seams !== undefined).map((r) => r.seams!);
     const firstError = g.find((r) => !r.ok)?.error;
     return {
@@ -56,6 +59,7 @@ export function summarize(results: readonly ImageResult[]): Summary[] {
       medianPaths: median(pick('paths')),
       medianNodes: median(pick('nodes')),
       medianMs: median(pick('ms')),
+      ...(cold.length ? { medianColdMs: median(cold) } : {}),
       ...(seams.length ? { seamPercent: mean(seams) * 100 } : {}),
     };
   });

@@ -53,6 +53,16 @@ function row(
   return { set, figure: LABEL[key], ours: value, goal, goalText, met };
 }
 
+/** A goal that is a fixed figure rather than another tool's. */
+function fixedRow(summaries: readonly Summary[], set: string, key: Key, goal: number): TargetRow | null {
+  const ours = find(summaries, set, 'image2svg');
+  if (!ours) return null;
+  const better = HIGHER_IS_BETTER[key];
+  const value = ours[key];
+  const met = Number.isFinite(value) && (better ? value >= goal : value <= goal);
+  return { set, figure: LABEL[key], ours: value, goal, goalText: `${better ? '≥' : '≤'} ${goal}`, met };
+}
+
 const KEYS: readonly Key[] = ['meanSsim', 'meanDeltaE', 'medianBytes', 'medianMs'];
 
 export function checkTargets(summaries: readonly Summary[], memory: readonly MemoryResult[]): TargetRow[] {
@@ -60,6 +70,12 @@ export function checkTargets(summaries: readonly Summary[], memory: readonly Mem
   for (const set of ['logos', 'fa-solid', 'tabler-line']) {
     for (const key of KEYS) rows.push(row(summaries, set, key, ['potrace']));
   }
+  // Issue 11: scanned pages, against potrace on the scan's Otsu bitmap.
+  rows.push(row(summaries, 'scans', 'meanSsim', ['potrace']));
+  rows.push(row(summaries, 'scans', 'meanDeltaE', ['potrace']));
+  // Issue 11: pixel art, absolute goals.
+  rows.push(fixedRow(summaries, 'pixelart', 'meanSsim', 0.998));
+  rows.push(fixedRow(summaries, 'pixelart', 'meanDeltaE', 0.15));
   for (const set of ['emoji', 'flags']) {
     rows.push(row(summaries, set, 'meanSsim', ['vtracer', 'imagetracer']));
     rows.push(row(summaries, set, 'meanDeltaE', ['vtracer', 'imagetracer']));

@@ -21,6 +21,8 @@ export interface Tool {
   readonly settings: string;
   /** True when the time is measured in this process (warm-up and repeat runs apply). */
   readonly inProcess: boolean;
+  /** Runs only on sets with a `degrade` step (the damaged input as the bar to beat). */
+  readonly degradedOnly?: boolean;
   run(image: BenchImage): Promise<string>;
 }
 
@@ -78,6 +80,14 @@ async function imageTracerRun(image: BenchImage, preset: string): Promise<string
   return imageTracer().imagedataToSVG(imageData, preset);
 }
 
+/** The damaged input itself as an SVG `<image>`: scored like a tool, it is the bar a tracer must beat. */
+function inputAsSvg(image: BenchImage): Promise<string> {
+  const { width, height } = image.original;
+  return Promise.resolve(
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><image width="${width}" height="${height}" xlink:href="data:image/png;base64,${image.png.toString('base64')}"/></svg>`,
+  );
+}
+
 export const TOOLS: readonly Tool[] = [
   {
     name: 'image2svg',
@@ -108,6 +118,15 @@ export const TOOLS: readonly Tool[] = [
       'npm potrace 2.1.8 `trace`, defaults, on the shared bitmap as PNG; time includes its Jimp decoding',
     inProcess: true,
     run: (image) => callback((cb) => potraceNpm().trace(image.bilevelPng!, {}, cb)),
+  },
+  {
+    name: 'input',
+    kind: 'color',
+    settings:
+      'degraded set only: the damaged image itself (embedded as a PNG `<image>`), scored against the clean original: the bar to beat',
+    inProcess: false,
+    degradedOnly: true,
+    run: inputAsSvg,
   },
   {
     name: 'image2svg',

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What `npm run bench` needs beyond `npm ci`, installed only when missing:
 # - Debian: the real potrace, and mate-backgrounds, whose nature/ folder holds
-#   the photographs of the photo sets (real photographs, packaged by Debian).
+#   the photographs of the photo sets (real photographs, packaged by Debian),
+#   and fonts-dejavu-core, the typeface of the scans set's text pages.
 # - npm, into bench/.cache/deps (its own node_modules, so another `npm
 #   install` or `npm ci` in the project cannot prune them mid-run, and
 #   package.json stays as it is): vtracer's Node binding (@neplex/vectorizer;
@@ -13,6 +14,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v potrace >/dev/null 2>&1 || need+=(potrace)
 [ -d /usr/share/backgrounds/mate/nature ] || need+=(mate-backgrounds)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} from Debian..."
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

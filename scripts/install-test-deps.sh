@@ -11,5 +11,5 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-# nginx, promtool and shellcheck for the deployment tests (unpacked, no services started).
+# nginx, promtool, shellcheck, helm and kubectl for the deployment tests (unpacked, no services started).
 bash "$(dirname "$0")/install-deploy-test-tools.sh"

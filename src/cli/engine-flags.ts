@@ -57,6 +57,7 @@ const FLAGS: Readonly<Record<keyof VectorizeOptions, string>> = {
   palette: '--palette',
   detail: '--detail',
   layering: '--layering',
+  pixelArt: '--pixel-art',
 };
 
 /** Adds every engine option to `cmd` as a flag. */
@@ -75,7 +76,7 @@ export function addEngineFlags(cmd: Command): Command {
     )
     .option(
       '-t, --threshold <level>',
-      `binary: auto (Otsu), adaptive (local, for uneven lighting) or 0-255 (default ${DEFAULTS.threshold})`,
+      `binary: auto (Otsu, following uneven light), adaptive (local) or 0-255 (default ${DEFAULTS.threshold})`,
       parseThreshold,
     )
     .option('--invert', 'binary: trace the light parts instead of the dark')
@@ -117,6 +118,12 @@ export function addEngineFlags(cmd: Command): Command {
         '--layering <kind>',
         `colour: stacked (no seams) or cutout (default ${DEFAULTS.layering})`,
       ).choices(['stacked', 'cutout']),
+    )
+    .addOption(
+      new Option(
+        '--pixel-art <how>',
+        `colour: auto (exact nearest-neighbour upscales as blocks), blocks, smooth or off (default ${DEFAULTS.pixelArt})`,
+      ).choices(['auto', 'blocks', 'smooth', 'off']),
     );
 }
 
@@ -145,6 +152,7 @@ export function engineOptions(cmd: Command): VectorizeOptions {
   set('palette');
   set('detail');
   set('layering');
+  set('pixelArt');
   try {
     resolveOptions(options);
   } catch (err) {

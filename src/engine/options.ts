@@ -8,6 +8,7 @@
 export type Mode = 'binary' | 'grayscale' | 'color';
 export type Layering = 'stacked' | 'cutout';
 export type ThresholdSetting = 'auto' | 'adaptive' | number;
+export type PixelArtSetting = 'auto' | 'blocks' | 'smooth' | 'off';
 
 export interface VectorizeOptions {
   /** Colour mode. Default `binary` (or the preset's). */
@@ -18,9 +19,12 @@ export interface VectorizeOptions {
    */
   preset?: PresetName;
   /**
-   * Binary mode: `auto` (Otsu's method on luminance), `adaptive` (local
-   * mean, for unevenly lit scans), or a fixed luminance level 0-255; pixels
-   * darker than the threshold are ink. Default `auto`.
+   * Binary mode: `auto` (Otsu's method on luminance; when the paper's
+   * illumination varies across the image, as on a scan or a photographed
+   * page, the luminance is first divided by the estimated illumination and
+   * thresholded halfway between paper and ink), `adaptive` (local mean), or
+   * a fixed luminance level 0-255; pixels darker than the threshold are ink.
+   * Default `auto`.
    */
   threshold?: ThresholdSetting;
   /** Binary mode: trace the light parts instead of the dark. Default false. */
@@ -72,9 +76,26 @@ export interface VectorizeOptions {
   detail?: number;
   /** Colour modes: `stacked` (no seams; larger shapes run under smaller) or `cutout` (shapes abut exactly). Default `stacked`. */
   layering?: Layering;
+  /**
+   * Colour mode, pixel art (a nearest-neighbour upscale of a small grid):
+   * `auto` traces an image that is exactly such an upscale as its blocks;
+   * `blocks` forces that (estimating the grid when it is not exact);
+   * `smooth` forces it with smoothed outlines instead of blocks; `off`
+   * never. Ignored with a fixed `palette`. Default `auto`.
+   */
+  pixelArt?: PixelArtSetting;
 }
 
-export const PRESET_NAMES = ['default', 'logo', 'lineart', 'clipart', 'photo', 'posterize', 'auto'] as const;
+export const PRESET_NAMES = [
+  'default',
+  'logo',
+  'lineart',
+  'clipart',
+  'photo',
+  'posterize',
+  'pixelart',
+  'auto',
+] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 /** Preset defaults; explicit options override them. `auto` is resolved from the image by the pipeline. */
@@ -85,6 +106,7 @@ export const PRESETS: Readonly<Record<Exclude<PresetName, 'auto'>, Readonly<Vect
   clipart: { mode: 'color', colors: 'auto', speckle: 4, detail: 0.6, layering: 'stacked' },
   photo: { mode: 'color', colors: 16, speckle: 32, detail: 0.3, layering: 'stacked' },
   posterize: { mode: 'color', colors: 6, speckle: 8, detail: 0.4, layering: 'stacked' },
+  pixelart: { mode: 'color', pixelArt: 'blocks' },
 };
 
 /** Options after presets and defaults, validated, in the units the stages use. */
@@ -104,6 +126,7 @@ export interface ResolvedOptions {
   readonly palette: Uint32Array | null;
   readonly detail: number;
   readonly layering: Layering;
+  readonly pixelArt: PixelArtSetting;
 }
 
 export const DEFAULTS: Omit<ResolvedOptions, 'preset'> = {
@@ -119,6 +142,7 @@ export const DEFAULTS: Omit<ResolvedOptions, 'preset'> = {
   palette: null,
   detail: 0.5,
   layering: 'stacked',
+  pixelArt: 'auto',
 };
 
 export class EngineOptionError extends Error {
@@ -145,6 +169,7 @@ const KNOWN_KEYS = new Set<string>([
   'palette',
   'detail',
   'layering',
+  'pixelArt',
 ]);
 
 function fail(option: string, expected: string, got: unknown): never {
@@ -243,5 +268,6 @@ export function resolveOptions(options: VectorizeOptions = {}): ResolvedOptions 
     palette,
     detail: num('detail', pick('detail'), 0, 1),
     layering: oneOf('layering', pick('layering'), ['stacked', 'cutout'] as const),
+    pixelArt: oneOf('pixelArt', pick('pixelArt'), ['auto', 'blocks', 'smooth', 'off'] as const),
   };
 }

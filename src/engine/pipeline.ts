@@ -10,6 +10,7 @@ import { svgHeader, svgPath, SVG_FOOTER } from './svg-document.js';
 import { traceBinary } from './binary/trace-binary.js';
 import { traceColor } from './color/trace-color.js';
 import { choosePreset } from './color/auto-preset.js';
+import { pixelGridFor, tracePixelArt } from './pixelart/trace-pixelart.js';
 import type { PipelineEvent, Raster, TraceEvent, VectorizeResult } from './types.js';
 
 export class EngineInputError extends Error {
@@ -33,6 +34,20 @@ const TRACERS: Readonly<Record<ResolvedOptions['mode'], Tracer>> = {
   grayscale: traceColor,
   color: traceColor,
 };
+
+/**
+ * The tracer for the options and image: the mode's, or in colour mode (no
+ * fixed palette) the pixel-art tracer when the image is an exact
+ * nearest-neighbour upscale or pixel art is forced.
+ */
+function tracerFor(raster: Raster, options: ResolvedOptions): Generator<TraceEvent, void, undefined> {
+  if (options.mode === 'color' && options.pixelArt !== 'off' && options.palette === null) {
+    const found = pixelGridFor(raster, options.pixelArt !== 'auto');
+    if (found)
+      return tracePixelArt(raster, options, found, options.pixelArt === 'smooth' ? 'smooth' : 'blocks');
+  }
+  return TRACERS[options.mode](raster, options);
+}
 
 export function validateRaster(raster: Raster): void {
   if (raster === null || typeof raster !== 'object') throw new EngineInputError('raster must be an object');
@@ -80,7 +95,7 @@ export function* vectorizeSteps(
   let stage = 'start';
   let stageStart = performance.now();
   timings.options = stageStart - t0;
-  for (const ev of TRACERS[resolved.mode](raster, resolved)) {
+  for (const ev of tracerFor(raster, resolved)) {
     if (ev.kind === 'stage') {
       const now = performance.now();
       timings[stage] = (timings[stage] ?? 0) + (now - stageStart);

@@ -64,6 +64,26 @@ export const RAW_IMAGE_TYPES = /^(?:application\/octet-stream|image\/[\w.+-]+)$/
 /** How long an idle kept-alive connection stays open (ms). */
 export const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
+/**
+ * The web UI page's Content-Security-Policy: its own scripts, styles, fonts and API only; images and the SVG
+ * previews from blob:/data: URLs (what the page makes of the user's files); workers from itself; no plugins,
+ * no framing, no foreign form targets. Inline styles stay allowed: the outline view inserts the SVG's own
+ * presentation attributes, and a style cannot run code.
+ */
+export const UI_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' blob: data:",
+  "font-src 'self' data:",
+  "connect-src 'self' blob:",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 /** Response headers a browser client may read across origins. */
 const EXPOSED_HEADERS = [
   'X-Cache',
@@ -148,7 +168,17 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     state,
   };
   app.decorate('service', service);
+  app.decorateRequest('owner', null);
 
+  // Every answer (JSON, errors, 404s, SVG, the UI's files) is nosniff; HTML pages but the API docs (Swagger
+  // UI, which brings its own scripts) get the UI's CSP.
+  app.addHook('onSend', (req, reply, payload, done) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('text/html') && !/^\/(?:api\/)?docs\b/.test(req.url))
+      reply.header('Content-Security-Policy', UI_CSP);
+    done(null, payload);
+  });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   // A callback-style hook: an async one would cost a promise and a microtask per request.

@@ -10,6 +10,7 @@ import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConnectionError, FastifyBaseLogger } from 'fastify';
 import { errorBody, type ErrorCode } from './errors.js';
+import { redactUrl } from './logger.js';
 
 interface Refusal {
   status: number;
@@ -42,7 +43,7 @@ export function clientErrorHandler(requestTimeoutSeconds: number) {
     const req = response?.req;
     const level = code === 'REQUEST_TIMEOUT' ? 'info' : 'debug';
     this.log[level](
-      { code, remoteAddress: socket.remoteAddress, method: req?.method, url: req?.url },
+      { code, remoteAddress: socket.remoteAddress, method: req?.method, url: redactUrl(req?.url) },
       `client refused: ${message}`,
     );
     // Like Node: no answer after a response whose headers are out already (it would corrupt that one).
@@ -51,6 +52,7 @@ export function clientErrorHandler(requestTimeoutSeconds: number) {
       socket.write(
         `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
           'Content-Type: application/json; charset=utf-8\r\n' +
+          'X-Content-Type-Options: nosniff\r\n' +
           `Content-Length: ${Buffer.byteLength(body)}\r\n` +
           'Connection: close\r\n\r\n' +
           body,

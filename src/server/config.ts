@@ -4,6 +4,7 @@
  * validated once at start-up. An invalid value fails with a message naming
  * the variable, what was given and what is expected.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { ImageFormat } from '../node/decode/index.js';
@@ -100,6 +101,7 @@ const envSchema = z.object({
   REDIS_HOST: text(undefined),
   REDIS_PORT: num(6379, 1, 65535),
   REDIS_PASSWORD: text(undefined),
+  REDIS_PASSWORD_FILE: text(undefined),
   CACHE_ENABLED: bool(true),
   CACHE_TTL: num(7200, 1, 31_536_000),
   CACHE_MAX_SIZE: num(10_000, 1, 10_000_000),
@@ -119,6 +121,7 @@ const envSchema = z.object({
   CORS_ORIGINS: list(''),
   API_KEY_REQUIRED: bool(false),
   API_KEYS: list(''),
+  API_KEYS_FILE: text(undefined),
   RATE_LIMIT: num(0, 0, 100_000_000),
   TASK_RESULT_TTL: num(3600, 1, 31_536_000),
   UPLOAD_TTL: num(3600, 1, 31_536_000),
@@ -180,14 +183,50 @@ export interface Config {
   jobStalledIntervalSeconds: number;
 }
 
+/** Secrets that may come from a file (Docker and Kubernetes secrets): `X_FILE` names it, its trimmed content is X. */
+const FILE_VARIABLES = ['REDIS_PASSWORD', 'API_KEYS'] as const;
+
+/**
+ * `env` with each `X_FILE` replaced by the file's trimmed content as X. Setting
+ * both X (non-empty) and X_FILE, an unreadable file and an empty one are
+ * problems; the message names the variable and the path, never the content.
+ */
+function readSecretFiles(
+  env: Record<string, string | undefined>,
+  problems: string[],
+): Record<string, string | undefined> {
+  const resolved = { ...env };
+  for (const name of FILE_VARIABLES) {
+    const path = env[`${name}_FILE`]?.trim();
+    if (!path) continue;
+    if (env[name] !== undefined && env[name].trim() !== '') {
+      problems.push(`${name}_FILE: ${name} is set as well; set only one of ${name} and ${name}_FILE`);
+      continue;
+    }
+    try {
+      const value = readFileSync(path, 'utf8').trim();
+      if (value === '') problems.push(`${name}_FILE: "${path}" is empty`);
+      else resolved[name] = value;
+    } catch (err) {
+      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      problems.push(`${name}_FILE: cannot read "${path}" (${reason})`);
+    }
+  }
+  return resolved;
+}
+
 /** Validates `env` (process.env, after .env was loaded) into a Config, or throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(env);
+  const fileProblems: string[] = [];
+  const parsed = envSchema.safeParse(readSecretFiles(env, fileProblems));
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    throw new ConfigError([
+      ...fileProblems,
+      ...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    ]);
   }
   const e = parsed.data;
-  const problems: string[] = [];
+  const problems: string[] = [...fileProblems];
 
   const allowedFormats = new Set<ImageFormat>();
   for (const ext of e.ALLOWED_EXTENSIONS) {

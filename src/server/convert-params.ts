@@ -27,7 +27,7 @@ export const convertParamsSchema = z
     threshold: z
       .union([z.enum(['auto', 'adaptive']), z.coerce.number().min(0).max(255)])
       .optional()
-      .describe('Binary mode: auto (Otsu), adaptive (local mean, for uneven lighting) or a level 0-255'),
+      .describe('Binary mode: auto (Otsu, following uneven light), adaptive (local mean) or a level 0-255'),
     invert: bool('Binary mode: trace the light parts instead of the dark'),
     colors: z
       .union([z.literal('auto'), z.coerce.number().int().min(2).max(256)])
@@ -44,6 +44,12 @@ export const convertParamsSchema = z
     curve_tolerance: number(0.01, 10, 'Pixels a curve may stray from the traced outline'),
     precision: integer(0, 4, 'Decimal places of SVG coordinates'),
     layering: z.enum(['stacked', 'cutout']).optional().describe('Colour modes: stacked (no seams) or cutout'),
+    pixel_art: z
+      .enum(['auto', 'blocks', 'smooth', 'off'])
+      .optional()
+      .describe(
+        'Colour mode, pixel art: auto (exact nearest-neighbour upscales traced as blocks), blocks, smooth or off',
+      ),
     transparent_background: bool('Transparent pixels are background (default true)'),
     resize: bool('Downscale images over MAX_IMAGE_DIMENSION instead of refusing them with 422'),
     enhance: bool('Stretch the contrast (1st-99th percentile of luminance) before tracing'),
@@ -71,6 +77,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   curve_tolerance: 'a number from 0.01 to 10',
   precision: 'an integer from 0 to 4',
   layering: 'stacked or cutout',
+  pixel_art: 'auto, blocks, smooth or off',
   upload_id: '1-64 characters from A-Z a-z 0-9 _ -',
 };
 
@@ -117,6 +124,7 @@ export function toConversionRequest(p: ConvertParams): ConversionRequest {
   if (p.curve_tolerance !== undefined) o.curveTolerance = p.curve_tolerance;
   if (p.precision !== undefined) o.precision = p.precision;
   if (p.layering !== undefined) o.layering = p.layering;
+  if (p.pixel_art !== undefined) o.pixelArt = p.pixel_art;
   if (p.transparent_background !== undefined) o.transparentAsBackground = p.transparent_background;
   if (p.simplify) {
     o.detail ??= 0.25;

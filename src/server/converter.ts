@@ -5,7 +5,13 @@
  * and store it. Identical conversions running at the same time share one run.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { ENGINE_VERSION } from '../engine/index.js';
+import {
+  ENGINE_VERSION,
+  EngineOptionError,
+  resolveOptions,
+  type ResolvedOptions,
+  type VectorizeOptions,
+} from '../engine/index.js';
 import { DecodeError, readImageHeader, sniffFormat, type ImageHeader } from '../node/decode/index.js';
 import type { ResultCache } from './cache/types.js';
 import type { Config } from './config.js';
@@ -67,6 +73,40 @@ async function updateInSlices(hash: Hash, bytes: Uint8Array): Promise<void> {
   }
 }
 
+/**
+ * The options as the engine will run them (presets and defaults applied), in a fixed key order: what decides
+ * the SVG. A named preset only names the defaults it brings, so it is left out, except `auto`, which the
+ * engine resolves from the image. An option the resolver does not return is kept as given.
+ */
+export function resolvedKeyOptions(options: VectorizeOptions): Record<string, unknown> {
+  let resolved: ResolvedOptions;
+  try {
+    resolved = resolveOptions(options);
+  } catch (e) {
+    if (e instanceof EngineOptionError) throw new ApiError('INVALID_OPTION', e.message);
+    throw e;
+  }
+  const all: Record<string, unknown> = { ...options, ...resolved };
+  all.preset = resolved.preset === 'auto' ? 'auto' : null;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(all).sort()) {
+    const v = all[k];
+    out[k] = ArrayBuffer.isView(v) ? Array.from(v as Uint32Array) : v;
+  }
+  return out;
+}
+
+/**
+ * The preset the stats of a shared result name for this request: the requested one (a cached or joined
+ * result may come from a request that named no preset, or another preset with the same settings); for
+ * `auto`, the one the engine picked.
+ */
+function withRequestedPreset(result: ConversionResult, req: ConversionRequest): ConversionResult {
+  const preset = req.options.preset;
+  if (preset === 'auto' || (result.stats.preset ?? null) === (preset ?? null)) return result;
+  return { ...result, stats: { ...result.stats, preset: preset ?? null } };
+}
+
 export class Converter {
   readonly #deps: ConverterDeps;
   readonly #inflight = new Map<string, Promise<ConversionResult>>();
@@ -76,12 +116,11 @@ export class Converter {
   }
 
   /**
-   * sha256 of the bytes, the normalised options and the engine version (one hash over all three): a new
-   * engine never serves old output.
+   * sha256 of the bytes, the resolved options (resolvedKeyOptions) and the engine version (one hash over
+   * all three): options spelled at their defaults share one entry, and a new engine never serves old output.
    */
   async cacheKey(bytes: Uint8Array, req: ConversionRequest): Promise<string> {
-    const options: Record<string, unknown> = {};
-    for (const k of Object.keys(req.options).sort()) options[k] = req.options[k as keyof typeof req.options];
+    const options = resolvedKeyOptions(req.options);
     const { maxImageDimension, maxImagePixels } = this.#deps.config;
     const params = JSON.stringify([options, req.resize, req.enhance, maxImageDimension, maxImagePixels]);
     // One line each (JSON has no raw newline), then the byte count: no two inputs hash the same text.
@@ -154,12 +193,12 @@ export class Converter {
   async convert(bytes: Uint8Array, req: ConversionRequest, hooks: RunHooks = {}): Promise<ConversionResult> {
     const key = await this.cacheKey(bytes, req);
     const hit = await this.#cached(key, req);
-    if (hit) return hit;
+    if (hit) return withRequestedPreset(hit, req);
     await this.precheck(bytes, req.resize, false);
     const shareable = !hooks.onChunk && !hooks.signal;
     if (shareable) {
       const running = this.#inflight.get(key);
-      if (running) return { ...(await running), engineMs: null };
+      if (running) return withRequestedPreset({ ...(await running), engineMs: null }, req);
     }
     const run = this.#run(key, bytes, req, hooks);
     if (!shareable) return run;

@@ -15,6 +15,10 @@ export const ERRORS = {
   EMPTY_FILE: { status: 400, message: 'The uploaded file is empty' },
   INVALID_OPTION: { status: 400, message: 'An option has an invalid value' },
   INVALID_REQUEST: { status: 400, message: 'The request is malformed' },
+  MALFORMED_MULTIPART: {
+    status: 400,
+    message: 'The multipart/form-data body cannot be parsed',
+  },
   MISSING_FILE: {
     status: 400,
     message:

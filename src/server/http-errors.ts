@@ -3,6 +3,7 @@
  * they are, fastify's and @fastify/multipart's own errors mapped onto our
  * codes, anything unexpected as INTERNAL (logged, message hidden).
  */
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, ERRORS, errorBody, type ErrorCode } from './errors.js';
 
@@ -39,8 +40,39 @@ export function toApiError(error: unknown): ApiError | null {
   return null;
 }
 
+/** What is still discarded of a refused upload's body after the answer, at most, before the connection is cut. */
+export const LINGER_BYTES = 4 * 1024 * 1024;
+export const LINGER_MS = 2000;
+
+/**
+ * Once the answer is written (Node calls destroySoon for a `Connection: close` answer), ends our side and
+ * discards what the client still has in flight for a moment, at most LINGER_BYTES or LINGER_MS, then
+ * destroys the socket. Cut at once, the unread bytes would make the kernel reset the connection, and a
+ * client still sending (a browser, fetch) could see the reset instead of our answer.
+ */
+function closeAfterAnswer(socket: Socket & { destroySoon?: () => void }): void {
+  if (typeof socket.destroySoon !== 'function') return;
+  socket.destroySoon = () => {
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+    let left = LINGER_BYTES;
+    socket.on('data', (chunk: Buffer) => {
+      left -= chunk.length;
+      if (left <= 0) socket.destroy();
+    });
+    socket.end();
+  };
+}
+
 export async function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const api = toApiError(error);
+  // An upload refused as too large before its body was read to the end: answered now, and the connection
+  // closed after the answer instead of the rest read (which Node would do to keep the connection).
+  if (api?.status === 413 && request.raw.complete === false) {
+    reply.header('Connection', 'close');
+    closeAfterAnswer(request.raw.socket);
+  }
   if (api) {
     if (api.status >= 500) request.log.warn({ code: api.code }, api.message);
     return reply

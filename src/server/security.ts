@@ -8,11 +8,17 @@
  *   memory, or in Redis and shared by the replicas); answers carry
  *   X-RateLimit-Limit/Remaining/Reset and a refused request gets 429 with
  *   Retry-After. A request the limiter could not count (Redis away) goes
- *   through without those headers.
+ *   through without those headers. A request with a wrong or missing key
+ *   counts against its client address, so keys cannot be guessed at full speed.
+ * - With API keys on, a key in the query string (?api_key=) is refused with
+ *   400 (send it in the header); logged URLs are redacted anyway (logger.ts).
+ * - The valid key's owner (ownership.ts) is set on the request: tasks and
+ *   chunked uploads belong to the key that made them.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './errors.js';
+import { ownerOf } from './ownership.js';
 import type { RateLimiter } from './ratelimit/types.js';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
@@ -44,19 +50,13 @@ export function isOpenPath(url: string, method: string): boolean {
   );
 }
 
+/** A key in the query string (?api_key=...): refused, since URLs end up in logs, proxies and browser history. */
+const KEY_IN_QUERY = /[?&](?:x[-_]?)?api[-_]?key=/i;
+
 export function securityHook(keys: KeyChecker | null, limiter: RateLimiter | null) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (request.method === 'OPTIONS' || isOpenPath(request.url, request.method)) return;
-    const header = request.headers['x-api-key'];
-    const key = Array.isArray(header) ? header[0] : header;
-    if (keys && !keys.valid(key)) {
-      throw new ApiError(
-        'UNAUTHORIZED',
-        key ? 'The X-API-Key header is not a valid key' : 'Send a valid API key in the X-API-Key header',
-      );
-    }
+  /** Counts a request of `client`; RATE_LIMITED past the limit. */
+  const count = async (client: string, reply: FastifyReply): Promise<void> => {
     if (!limiter) return;
-    const client = key && keys ? `key:${digest(key).toString('hex')}` : `ip:${request.ip}`;
     const counted = limiter.hit(client);
     // The memory limiter answers at once; only a shared one is awaited.
     const d = counted instanceof Promise ? await counted : counted;
@@ -71,5 +71,26 @@ export function securityHook(keys: KeyChecker | null, limiter: RateLimiter | nul
         { 'Retry-After': String(d.resetSeconds) },
       );
     }
+  };
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (request.method === 'OPTIONS' || isOpenPath(request.url, request.method)) return;
+    if (keys && KEY_IN_QUERY.test(request.url)) {
+      throw new ApiError(
+        'INVALID_REQUEST',
+        'API keys are not accepted in the query string (URLs are logged by proxies and kept in browser history); send the key in the X-API-Key header',
+      );
+    }
+    const header = request.headers['x-api-key'];
+    const key = Array.isArray(header) ? header[0] : header;
+    if (keys && !keys.valid(key)) {
+      // A failed attempt counts against the client address: keys cannot be guessed at full speed.
+      await count(`ip:${request.ip}`, reply);
+      throw new ApiError(
+        'UNAUTHORIZED',
+        key ? 'The X-API-Key header is not a valid key' : 'Send a valid API key in the X-API-Key header',
+      );
+    }
+    if (keys && key) request.owner = ownerOf(key);
+    await count(key && keys ? `key:${digest(key).toString('hex')}` : `ip:${request.ip}`, reply);
   };
 }

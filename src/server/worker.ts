@@ -22,7 +22,7 @@ import type { ResultCache } from './cache/types.js';
 import type { JobQueue } from './jobs/types.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { WorkerPool } from './pool/worker-pool.js';
-import { readiness, type Readiness } from './readiness.js';
+import { readiness } from './readiness.js';
 import type { JobInput } from './service.js';
 import { closeRedis, createRedis, evictionPolicy, isConnectionError } from './redis-connection.js';
 import { SERVICE_NAME, SERVICE_VERSION } from './version.js';
@@ -62,6 +62,26 @@ export async function startWorker(config: Config, log: Logger): Promise<RunningW
   // The probes answer from the start, so a worker waiting for Redis is alive (not restarted) but unready.
   let core: Core | null = null;
   let closing = false;
+  const ready = async () => {
+    if (!core) return { ready: false, body: null };
+    const c = core;
+    const r = await readiness({
+      config,
+      closing,
+      workersReady: c.pool.ready(),
+      cache: c.cache,
+      jobs: c.jobs,
+    });
+    return { ready: !closing && c.pool.ready() && r.background, body: r.body };
+  };
+  // Registered from the start (a scrape while waiting for Redis sees every metric, at zero).
+  const metrics = createMetrics({
+    queueDepth: () => core?.jobs.counts().pending ?? 0,
+    poolQueueDepth: () => core?.pool.stats().queued ?? 0,
+    jobsInProgress: () => core?.pool.stats().busy ?? 0,
+    redisUp: () => core?.jobs.redisUp?.() ?? false,
+    ready: async () => ({ background: (await ready()).ready }),
+  });
   const server = Fastify({ logger: false });
   server.get('/health', async () => ({
     name: SERVICE_NAME,
@@ -73,14 +93,13 @@ export async function startWorker(config: Config, log: Logger): Promise<RunningW
     ...(core ? { workers: core.pool.stats(), jobs_running: core.jobs.running?.() ?? 0 } : {}),
   }));
   server.get('/ready', async (_req, reply) => {
-    if (!core) return reply.code(503).send({ status: 'not_ready', reason: 'starting: waiting for Redis' });
-    const r = await core.ready();
+    const r = await ready();
+    if (!r.body) return reply.code(503).send({ status: 'not_ready', reason: 'starting: waiting for Redis' });
     return reply.code(r.ready ? 200 : 503).send({ ...r.body, status: r.ready ? 'ready' : 'not_ready' });
   });
   server.get('/metrics', async (_req, reply) => {
     if (!config.monitoringEnabled) return reply.code(404).send({ code: 'NOT_FOUND' });
-    if (!core) return reply.code(503).send({ code: 'STARTING' });
-    return reply.type(core.metrics.registry.contentType).send(await core.metrics.registry.metrics());
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   await server.listen({ host: config.host, port: config.workerMetricsPort });
 
@@ -94,7 +113,7 @@ export async function startWorker(config: Config, log: Logger): Promise<RunningW
     await server.close();
     return null;
   }
-  const c = buildCore(config, log, () => closing);
+  const c = buildCore(config, log, metrics);
   core = c;
   log.info(
     {
@@ -127,12 +146,10 @@ interface Core {
   pool: WorkerPool;
   cache: ResultCache | null;
   jobs: JobQueue<JobInput>;
-  metrics: Metrics;
-  ready(): Promise<{ ready: boolean; body: Readiness['body'] }>;
 }
 
-/** The thread pool, cache, metrics and BullMQ worker of the worker role. */
-function buildCore(config: Config, log: Logger, closing: () => boolean): Core {
+/** The thread pool, cache and BullMQ worker of the worker role. */
+function buildCore(config: Config, log: Logger, metrics: Metrics): Core {
   const pool = new WorkerPool({
     size: config.workerPoolSize,
     maxQueue: config.maxQueueSize,
@@ -140,24 +157,12 @@ function buildCore(config: Config, log: Logger, closing: () => boolean): Core {
   });
   const backends = selectBackends(config, log);
   const cache = backends.cache();
-  let jobs: JobQueue<JobInput> | null = null;
-  const ready = async () => {
-    const r = await readiness({ config, closing: closing(), workersReady: pool.ready(), cache, jobs: jobs! });
-    return { ready: !closing() && pool.ready() && r.background, body: r.body };
-  };
-  const metrics = createMetrics({
-    queueDepth: () => jobs?.counts().pending ?? 0,
-    poolQueueDepth: () => pool.stats().queued,
-    jobsInProgress: () => pool.stats().busy,
-    redisUp: () => jobs?.redisUp?.() ?? false,
-    ready: async () => ({ background: (await ready()).ready }),
-  });
   const converter = new Converter({ pool, cache, config, metrics });
-  jobs = backends.jobs(jobProcessor(converter, null), {
+  const jobs = backends.jobs(jobProcessor(converter, null), {
     failed: () => metrics.jobsFailed.inc(),
     stalled: () => metrics.jobsStalled.inc(),
   });
-  return { pool, cache, jobs, metrics, ready };
+  return { pool, cache, jobs };
 }
 
 /** The worker process: start, stop on SIGTERM/SIGINT, exit 0 (1 when it refused to start). */

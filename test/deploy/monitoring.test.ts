@@ -1,14 +1,17 @@
 /**
  * Prometheus and Grafana files: every query parses as PromQL, selects only
- * metrics the service (or prom-client's default Node metrics) exports, reads
+ * metrics that the service's processes really export (scraped from their
+ * /metrics: the API, and a worker process where the service has that role), reads
  * counters and histogram buckets through rate(), and computes quantiles as
  * histogram_quantile(sum by (le) (rate(...))). With promtool on the machine
  * (scripts/install-deploy-test-tools.sh), the alert rules' own unit tests
  * (monitoring/alerts.test.yml) run too.
  */
-import { execFileSync } from 'node:child_process';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV_VARIABLES } from '../../src/server/config.js';
+import { findRedisServer, startRedis } from '../server/redis-server.js';
 import {
   expandGrafanaVariables,
   findExecutable,
@@ -20,37 +23,100 @@ import {
   type Doc,
 } from './deploy-files.js';
 
-/**
- * What the service exports by the deployment guide (src/server metrics), plus
- * the queue gauges this deployment's dashboard and alerts rely on. The
- * service's own metrics test checks that each one is there and moves.
- */
-const SERVICE_METRICS = [
-  'uploads_total',
-  'vectorizations_total',
-  'processing_seconds_bucket',
-  'processing_seconds_sum',
-  'processing_seconds_count',
-  'cache_hits_total',
-  'http_requests_total',
-  'image2svg_queue_depth',
-  'image2svg_pool_queue_depth',
-  'image2svg_jobs_in_progress',
-  'image2svg_redis_up',
-  'image2svg_ready',
-  'image2svg_jobs_failed_total',
-  'image2svg_jobs_stalled_total',
-];
 /** Series Prometheus writes itself for every target. */
 const PROMETHEUS_SERIES = ['up'];
 const RATE_FUNCTIONS = ['rate', 'irate', 'increase'];
 
+/** Metric names in a Prometheus text exposition: sample names, and each histogram's and summary's series. */
+export function exposedNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const line of text.split('\n')) {
+    const type = /^# TYPE (\S+) (\S+)$/.exec(line);
+    if (type) {
+      const [, name, kind] = type;
+      if (kind === 'histogram') for (const s of ['_bucket', '_sum', '_count']) names.add(name + s);
+      else if (kind === 'summary') for (const s of ['', '_sum', '_count']) names.add(name + s);
+      else names.add(name);
+    } else if (/^[a-zA-Z_:]/.test(line)) names.add(/^[a-zA-Z_:][\w:]*/.exec(line)![0]);
+  }
+  return names;
+}
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Starts the built service (dist/server/main.js) as a process on a free port
+ * with `env`, waits for `/health` (or its exit), scrapes `/metrics` from
+ * `metricsPort`, then stops it with SIGTERM.
+ */
+async function scrape(env: Record<string, string>, port: number, metricsPort = port): Promise<string> {
+  const child = spawn(process.execPath, [repoPath('dist/server/main.js')], {
+    env: { PATH: process.env.PATH, DOTENV_CONFIG_PATH: '/nonexistent', LOG_LEVEL: 'error', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`the service exited: ${stderr}`);
+      const up = await fetch(`http://127.0.0.1:${metricsPort}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up) break;
+      // Polls until the process listens or exits: no deadline of its own (the test timeout bounds it).
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 100))]);
+    }
+    const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(res.status).toBe(200);
+    return await res.text();
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+const redisServer = findRedisServer();
 let exported: Set<string>;
 beforeAll(async () => {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  const defaults = (await registry.getMetricsAsJSON()).map((m) => m.name);
-  exported = new Set([...SERVICE_METRICS, ...PROMETHEUS_SERIES, ...defaults]);
+  // The metrics of every process the deployment runs, scraped for real: the
+  // API (with Redis, as deployed) and, where the service has the role, a
+  // worker process. A metric a panel or an alert names must be among them.
+  const redis = redisServer ? await startRedis(redisServer) : null;
+  const base = {
+    BACKEND_HOST: '127.0.0.1',
+    WORKER_POOL_SIZE: '1',
+    ...(redis ? { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(redis.settings.port) } : {}),
+  };
+  try {
+    const apiPort = await freePort();
+    const texts = [await scrape({ ...base, BACKEND_PORT: String(apiPort) }, apiPort)];
+    if (redis && ENV_VARIABLES.includes('SERVICE_ROLE')) {
+      const [port, metricsPort] = [await freePort(), await freePort()];
+      texts.push(
+        await scrape(
+          {
+            ...base,
+            SERVICE_ROLE: 'worker',
+            BACKEND_PORT: String(port),
+            WORKER_METRICS_PORT: String(metricsPort),
+          },
+          port,
+          metricsPort,
+        ),
+      );
+    }
+    exported = new Set([...PROMETHEUS_SERIES, ...texts.flatMap((t) => [...exposedNames(t)])]);
+  } finally {
+    await redis?.stop();
+  }
 });
 
 const dashboard = (): Doc => JSON.parse(readText('monitoring/grafana-dashboard.json'));
@@ -78,6 +144,36 @@ function checkQuery(where: string, expr: string): void {
     }
   }
 }
+
+describe('metrics exposition', () => {
+  it('reads sample names and the series of histograms and summaries', () => {
+    const text = [
+      '# HELP a_total x',
+      '# TYPE a_total counter',
+      '# TYPE h histogram',
+      '# TYPE s summary',
+      '# TYPE g gauge',
+      'g{x="1"} 2',
+      'other_metric 1',
+    ].join('\n');
+    expect([...exposedNames(text)].sort()).toEqual(
+      ['a_total', 'g', 'h_bucket', 'h_count', 'h_sum', 'other_metric', 's', 's_count', 's_sum'].sort(),
+    );
+  });
+
+  it('the scraped API exports the guide’s metrics and Node’s process metrics', () => {
+    for (const name of [
+      'uploads_total',
+      'vectorizations_total',
+      'processing_seconds_bucket',
+      'cache_hits_total',
+      'http_requests_total',
+      'image2svg_queue_depth',
+      'process_resident_memory_bytes',
+    ])
+      expect(exported, name).toContain(name);
+  });
+});
 
 describe('PromQL checks', () => {
   it('finds metric names and the functions around them', () => {
@@ -148,7 +244,7 @@ describe('Grafana dashboard', () => {
 });
 
 describe('Prometheus', () => {
-  it('scrapes every backend replica on port 8000 as job image2svg-backend and loads the alerts', () => {
+  it('scrapes every backend replica on port 8000 and every worker on 9100, and loads the alerts', () => {
     const config = readYaml('monitoring/prometheus.yml');
     expect(config.rule_files).toEqual(['alerts.yml']);
     const job = config.scrape_configs.find((j: Doc) => j.job_name === 'image2svg-backend');
@@ -156,6 +252,12 @@ describe('Prometheus', () => {
     expect(job.dns_sd_configs).toEqual([
       { names: ['backend'], type: 'A', port: 8000, refresh_interval: '15s' },
     ]);
+    const workers = config.scrape_configs.find((j: Doc) => j.job_name === 'image2svg-worker');
+    expect(workers.dns_sd_configs).toEqual([
+      { names: ['worker'], type: 'A', port: 9100, refresh_interval: '15s' },
+    ]);
+    const compose = readYaml('docker-compose.prod.yml').services;
+    expect(compose.worker.environment.WORKER_METRICS_PORT).toBe('9100');
   });
 
   it('alert rules parse, query exported metrics correctly and carry severity and a summary', () => {
@@ -170,7 +272,8 @@ describe('Prometheus', () => {
     );
     for (const rule of rules) {
       checkQuery(rule.alert, rule.expr);
-      expect(rule.expr, rule.alert).toContain('job="image2svg-backend"');
+      // Each rule names the scrape job it watches: the API replicas' or the workers'.
+      expect(rule.expr, rule.alert).toMatch(/job="image2svg-(backend|worker)"/);
       expect(['critical', 'warning', 'info'], rule.alert).toContain(rule.labels.severity);
       expect(rule.annotations.summary, rule.alert).toBeTruthy();
     }

@@ -5,9 +5,19 @@
  * does, then checked for what the deployment relies on: the UI with its
  * single-page fallback and caching, /api passed through unchanged, streamed
  * answers not held back, and nginx's own errors answered as the service's JSON.
+ * Both images run nginx unprivileged (user 101, port 8080): run as root, the
+ * test starts nginx as the user `nobody`, so a config that needs root fails here.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,6 +33,16 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+const NOBODY = 65534;
+
+function chownTree(path: string, id: number): void {
+  chownSync(path, id, id);
+  chmodSync(path, 0o755);
+  for (const entry of readdirSync(path, { withFileTypes: true }))
+    if (entry.isDirectory()) chownTree(join(path, entry.name), id);
+    else chownSync(join(path, entry.name), id, id);
 }
 
 /** What the image's envsubst step does: only the listed variables are replaced, nginx's own $vars stay. */
@@ -74,7 +94,7 @@ describe.skipIf(!nginxBin)('nginx configuration (frontend image and production e
     };
     const local = (conf: string, port: number) =>
       render(conf, values)
-        .replace('listen 80;', `listen 127.0.0.1:${port};`)
+        .replace('listen 8080;', `listen 127.0.0.1:${port};`)
         .replace('/etc/nginx/image2svg/', `${dir}/image2svg/`)
         .replace('/usr/share/nginx/html', `${dir}/html`);
     writeFileSync(join(dir, 'conf.d/frontend.conf'), local(readText('frontend/nginx.conf'), frontendPort));
@@ -90,7 +110,13 @@ describe.skipIf(!nginxBin)('nginx configuration (frontend image and production e
               include ${dir}/conf.d/*.conf; }`,
     );
 
-    nginx = spawn(nginxBin!, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
+    // As the images do: not root. nginx then cannot bind a port below 1024 nor write outside its own files.
+    const unprivileged = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
+    if (process.getuid?.() === 0) chownTree(dir, NOBODY);
+    nginx = spawn(nginxBin!, ['-p', dir, '-c', join(dir, 'nginx.conf')], {
+      stdio: 'ignore',
+      ...unprivileged,
+    });
     for (let attempt = 0; ; attempt++) {
       const up = await fetch(`${frontendUrl}/healthz`).then(
         (r) => r.ok,
@@ -107,6 +133,11 @@ describe.skipIf(!nginxBin)('nginx configuration (frontend image and production e
   afterAll(async () => {
     nginx?.kill('SIGTERM');
     await new Promise((resolve) => backend.close(resolve));
+  });
+
+  it('both configurations listen on the unprivileged port 8080', () => {
+    for (const file of ['frontend/nginx.conf', 'frontend/edge.conf'])
+      expect(readText(file).match(/^\s*listen\s+([^;]+);/gm), file).toEqual(['    listen 8080;']);
   });
 
   it('serves the UI, never cached, and falls back to it for client-side routes', async () => {

@@ -21,7 +21,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findExecutable, repoPath } from './deploy-files.js';
 
-const SCRIPTS = ['scripts/healthcheck.sh', 'scripts/backup.sh', 'scripts/restore.sh'];
+const SCRIPTS = [
+  'scripts/healthcheck.sh',
+  'scripts/backup.sh',
+  'scripts/restore.sh',
+  'scripts/pin-images.sh',
+];
 
 interface Outcome {
   status: number | null;

@@ -229,3 +229,44 @@ describe('limits are checked from the header', () => {
     await expect(decodeImage(new Uint8Array(1), { maxSide: 0 })).rejects.toThrow(RangeError);
   });
 });
+
+describe('a GIF frame smaller than its logical screen', () => {
+  /** A 16 x 16 GIF (black 8 x 8 square on white) re-declared on a `sw` x `sh` screen at (left, top). */
+  async function gifOnScreen(sw: number, sh: number, left = 0, top = 0): Promise<Buffer> {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><rect width="16" height="16" fill="#fff"/><rect x="4" y="4" width="8" height="8" fill="#000"/></svg>`;
+    const gif = Buffer.from(await sharp(Buffer.from(svg)).gif().toBuffer());
+    gif.writeUInt16LE(sw, 6);
+    gif.writeUInt16LE(sh, 8);
+    // Find the image descriptor past the colour table and extensions, and move the frame.
+    let at = 13 + (gif[10] & 0x80 ? 3 * (1 << ((gif[10] & 7) + 1)) : 0);
+    while (gif[at] === 0x21) {
+      at += 2;
+      while (gif[at] !== 0) at += gif[at] + 1;
+      at += 1;
+    }
+    expect(gif[at]).toBe(0x2c);
+    expect([gif.readUInt16LE(at + 5), gif.readUInt16LE(at + 7)]).toEqual([16, 16]);
+    gif.writeUInt16LE(left, at + 1);
+    gif.writeUInt16LE(top, at + 3);
+    return gif;
+  }
+
+  it.each([
+    [2000, 2000, 0, 0],
+    [65535, 65535, 0, 0],
+    [40, 30, 10, 12],
+  ])('a %ix%i screen with a 16x16 frame at (%i, %i) decodes to the frame', async (sw, sh, left, top) => {
+    const gif = await gifOnScreen(sw, sh, left, top);
+    expect(await readImageHeader(gif)).toEqual({ format: 'gif', width: 16, height: 16 });
+    const { raster, originalWidth, originalHeight } = await decodeImage(gif);
+    expect([raster.width, raster.height, originalWidth, originalHeight]).toEqual([16, 16, 16, 16]);
+    const px = (x: number, y: number) => raster.data[(y * 16 + x) * 4];
+    expect([px(0, 0), px(8, 8), px(15, 15)]).toEqual([255, 0, 255]);
+  });
+
+  it('with resize, the frame is downscaled, not the screen', async () => {
+    const gif = await gifOnScreen(2000, 2000);
+    const { raster, resized } = await decodeImage(gif, { maxSide: 8, resize: true });
+    expect([raster.width, raster.height, resized]).toEqual([8, 8, true]);
+  });
+});

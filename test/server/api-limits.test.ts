@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fileForm, inOneRateLimitWindow, makeApp, noisePng, shapesPng } from './helpers.js';
+import { WorkerPool } from '../../src/server/pool/worker-pool.js';
+import { fileForm, inOneRateLimitWindow, makeApp, noisePng, shapesPng, waitFor } from './helpers.js';
+
+const GATED_WORKER = new URL('./fixtures/gated-worker.mjs', import.meta.url);
 
 const apps: FastifyInstance[] = [];
 async function appWith(env: Record<string, string>): Promise<FastifyInstance> {
@@ -139,20 +142,29 @@ describe('timeouts and back-pressure', () => {
     expect(next.statusCode).toBe(200);
   });
 
-  it('503 BUSY with Retry-After, fast, when the workers are busy and the wait queue is full', async () => {
-    const app = await appWith({ WORKER_POOL_SIZE: '1', MAX_QUEUE_SIZE: '1' });
-    await new Promise((r) => setTimeout(r, 300));
-    const images = await Promise.all([1, 2, 3].map((seed) => noisePng(300, 300, seed)));
-    const responses = await Promise.all(
-      images.map((img) => convert(app, img, '/convert?color_mode=color&use_cache=false')),
-    );
-    const codes = responses.map((r) => r.statusCode).sort();
-    expect(codes).toEqual([200, 200, 503]);
-    const busy = responses.filter((r) => r.statusCode === 503);
-    expect(busy.length).toBeGreaterThanOrEqual(1);
-    for (const r of busy) {
-      expect(r.json().code).toBe('BUSY');
-      expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+  it('503 BUSY with Retry-After, at once, when the workers are busy and the wait queue is full', async () => {
+    // The worker holds every task until the test releases it: the pool is full for as long as the test
+    // needs, however fast or loaded the machine is.
+    const pool = new WorkerPool({ size: 1, maxQueue: 1, timeoutMs: 60_000, workerUrl: GATED_WORKER });
+    const app = await makeApp({ WORKER_POOL_SIZE: '1', MAX_QUEUE_SIZE: '1' }, { pool });
+    apps.push(app);
+    const gate = new BroadcastChannel('image2svg-test-worker-gate');
+    try {
+      await waitFor(async () => (pool.ready() ? true : undefined));
+      const images = await Promise.all([1, 2, 3].map((seed) => noisePng(16, 16, seed)));
+      const running = convert(app, images[0], '/convert?use_cache=false');
+      await waitFor(async () => (pool.stats().busy === 1 ? true : undefined));
+      const queued = convert(app, images[1], '/convert?use_cache=false');
+      await waitFor(async () => (pool.stats().queued === 1 ? true : undefined));
+      const busy = await convert(app, images[2], '/convert?use_cache=false');
+      expect(busy.statusCode).toBe(503);
+      expect(busy.json().code).toBe('BUSY');
+      expect(Number(busy.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      gate.postMessage('release');
+      const done = await Promise.all([running, queued]);
+      expect(done.map((r) => r.statusCode)).toEqual([200, 200]);
+    } finally {
+      gate.close();
     }
   });
 });

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'dotenv';
 import { ConfigError, ENV_VARIABLES, loadConfig } from '../../src/server/config.js';
 
@@ -151,5 +153,81 @@ describe('loadConfig', () => {
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('BACKEND_PORT: expected an integer from 0 to 65535, got "abc"');
+  });
+});
+
+describe('secrets from files (REDIS_PASSWORD_FILE, API_KEYS_FILE)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'image2svg-config-'));
+  const file = (name: string, content: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  it('reads the value from the file, trimmed of the newline an editor or `echo` leaves', () => {
+    const c = loadConfig({
+      REDIS_HOST: 'redis',
+      REDIS_PASSWORD_FILE: file('redis_password', 's3cr3t$with spaces inside\n'),
+      API_KEY_REQUIRED: 'true',
+      API_KEYS_FILE: file('api_keys', '  key-one-1234, key-two-5678\n\n'),
+    });
+    expect(c.redis).toEqual({ host: 'redis', port: 6379, password: 's3cr3t$with spaces inside' });
+    expect(c.apiKeys).toEqual(['key-one-1234', 'key-two-5678']);
+    expect(c.apiKeyRequired).toBe(true);
+  });
+
+  it('a key read from a file is validated like one given directly', () => {
+    expect(problems({ API_KEYS_FILE: file('short_key', 'short\n') })).toEqual([
+      'API_KEYS: key #1 must be 8-256 printable characters without spaces',
+    ]);
+  });
+
+  it('refuses both X and X_FILE, naming both', () => {
+    const path = file('both', 'from-the-file');
+    expect(problems({ REDIS_PASSWORD: 'direct', REDIS_PASSWORD_FILE: path })).toEqual([
+      'REDIS_PASSWORD_FILE: REDIS_PASSWORD is set as well; set only one of REDIS_PASSWORD and REDIS_PASSWORD_FILE',
+    ]);
+    expect(problems({ API_KEYS: 'direct-key-123', API_KEYS_FILE: path })[0]).toMatch(
+      /^API_KEYS_FILE: API_KEYS is set as well/,
+    );
+  });
+
+  it('an empty X beside X_FILE is not a conflict (Compose writes unset variables as empty)', () => {
+    const c = loadConfig({ REDIS_HOST: 'r', REDIS_PASSWORD: '', REDIS_PASSWORD_FILE: file('pw', 'p\n') });
+    expect(c.redis?.password).toBe('p');
+  });
+
+  it('a missing, unreadable or empty file is a start-up error naming the variable and path, not the content', () => {
+    const missing = join(dir, 'does-not-exist');
+    expect(problems({ REDIS_PASSWORD_FILE: missing })).toEqual([
+      `REDIS_PASSWORD_FILE: cannot read "${missing}" (ENOENT)`,
+    ]);
+    expect(problems({ API_KEYS_FILE: dir })).toEqual([`API_KEYS_FILE: cannot read "${dir}" (EISDIR)`]);
+    const empty = file('empty', ' \n');
+    expect(problems({ REDIS_PASSWORD_FILE: empty })).toEqual([`REDIS_PASSWORD_FILE: "${empty}" is empty`]);
+    if (process.getuid?.() !== 0) {
+      const locked = file('locked', 'secret-value');
+      chmodSync(locked, 0o000);
+      expect(problems({ REDIS_PASSWORD_FILE: locked })).toEqual([
+        `REDIS_PASSWORD_FILE: cannot read "${locked}" (EACCES)`,
+      ]);
+    }
+  });
+
+  it('lists file problems together with the other variables’ problems', () => {
+    const found = problems({ REDIS_PASSWORD_FILE: join(dir, 'nope'), BACKEND_PORT: 'x' });
+    expect(found.map((p) => p.split(':')[0])).toEqual(['REDIS_PASSWORD_FILE', 'BACKEND_PORT']);
+  });
+
+  it('main.js exits 1 naming the unreadable file', () => {
+    const main = fileURLToPath(new URL('../../dist/server/main.js', import.meta.url));
+    const missing = join(dir, 'missing-secret');
+    const r = spawnSync(process.execPath, [main], {
+      env: { PATH: process.env.PATH, API_KEYS_FILE: missing, DOTENV_CONFIG_PATH: '/nonexistent' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`API_KEYS_FILE: cannot read "${missing}" (ENOENT)`);
   });
 });

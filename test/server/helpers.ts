@@ -163,3 +163,81 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs 
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/**
+ * With API_KEY_REQUIRED: a background task and a chunked upload made with `owner` on app `a` are seen by
+ * `owner` on app `b` (the same app, or another replica) and are 404 to `other`, on every route.
+ */
+export async function expectOwnedByKey(
+  a: FastifyInstance,
+  b: FastifyInstance,
+  owner: string,
+  other: string,
+): Promise<void> {
+  const as = (key: string) => ({ 'x-api-key': key });
+  const png = await shapesPng(40);
+  const body = fileForm(png, { use_cache: 'false' });
+  const accepted = await a.inject({
+    method: 'POST',
+    url: '/convert/background',
+    payload: body.payload,
+    headers: { ...body.headers, ...as(owner) },
+  });
+  expect(accepted.statusCode).toBe(202);
+  const id = accepted.json().task_id as string;
+  const done = await waitFor<{ task_id: string }>(async () => {
+    const r = await b.inject({ url: `/tasks/${id}`, headers: as(owner) });
+    expect(r.statusCode).toBe(200);
+    return r.json().status === 'completed' ? r.json() : undefined;
+  });
+  expect(done.task_id).toBe(id);
+  for (const url of [`/tasks/${id}`, `/tasks/${id}/result`, `/tasks/${id}/events`, `/api/tasks/${id}`]) {
+    const theirs = await b.inject({ url, headers: as(other) });
+    expect({ url, status: theirs.statusCode, code: theirs.json().code }).toEqual({
+      url,
+      status: 404,
+      code: 'NOT_FOUND',
+    });
+  }
+  const cancel = await b.inject({ method: 'DELETE', url: `/tasks/${id}`, headers: as(other) });
+  expect(cancel.statusCode).toBe(404);
+  const result = await b.inject({ url: `/tasks/${id}/result`, headers: as(owner) });
+  expect(result.statusCode).toBe(200);
+  expect(result.headers['content-type']).toMatch(/svg/);
+  // The job's id without the owner's tag is no task of anyone's.
+  const bare = id.slice(0, id.lastIndexOf('.'));
+  expect((await b.inject({ url: `/tasks/${bare}`, headers: as(owner) })).statusCode).toBe(404);
+
+  const chunk = form({
+    upload_id: 'shared-name',
+    chunk_number: '0',
+    total_chunks: '1',
+    chunk: { data: png, filename: 'c.bin' },
+  });
+  const put = await a.inject({
+    method: 'POST',
+    url: '/upload/chunked',
+    payload: chunk.payload,
+    headers: { ...chunk.headers, ...as(owner) },
+  });
+  expect(put.json()).toMatchObject({ upload_id: 'shared-name', complete: true });
+  expect((await b.inject({ url: '/upload/chunked/shared-name', headers: as(other) })).statusCode).toBe(404);
+  const stolen = await b.inject({
+    method: 'POST',
+    url: '/convert?upload_id=shared-name',
+    headers: as(other),
+  });
+  expect(stolen.json()).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+  expect(stolen.json().message).toContain('"shared-name"');
+  expect(
+    (await b.inject({ method: 'DELETE', url: '/upload/chunked/shared-name', headers: as(other) })).statusCode,
+  ).toBe(404);
+  const mine = await b.inject({ url: '/upload/chunked/shared-name', headers: as(owner) });
+  expect(mine.json()).toMatchObject({ upload_id: 'shared-name', received: [0], complete: true });
+  const converted = await b.inject({
+    method: 'POST',
+    url: '/convert?upload_id=shared-name',
+    headers: as(owner),
+  });
+  expect(converted.statusCode).toBe(200);
+}

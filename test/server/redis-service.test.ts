@@ -15,6 +15,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loggerOptions } from '../../src/server/logger.js';
 import {
+  expectOwnedByKey,
   expectSafeSvg,
   fileForm,
   form,
@@ -237,6 +238,16 @@ describe.skipIf(binary === null)('the service on Redis', () => {
       await away.close();
     }
     expect(warnings.filter((m) => m.includes('letting requests through'))).toHaveLength(1);
+  });
+
+  it("with API keys, a task and an upload made on one replica are its key's on the other, 404 to another key", async () => {
+    const keyed = { ...env, API_KEY_REQUIRED: 'true', API_KEYS: 'owner-key-0001,other-key-0002' };
+    const [a, b] = await Promise.all([makeApp(keyed), makeApp(keyed)]);
+    try {
+      await expectOwnedByKey(a, b, 'owner-key-0001', 'other-key-0002');
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 
   it('the started server says it uses Redis, never shows the password, and exits 0 on SIGTERM', async () => {

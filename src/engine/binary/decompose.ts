@@ -13,6 +13,7 @@
  * the one kept connected, so thin strokes of either colour survive.
  */
 import type { Rings } from './rings.js';
+import { keepShape } from '../keep-shapes.js';
 
 // Directions: 0 = +x, 1 = +y (down), 2 = -x, 3 = -y. A left turn on screen is d + 3.
 const DX = [1, 0, -1, 0];
@@ -137,3 +138,6 @@ export function decompose(mask: Uint8Array, width: number, height: number): Ring
     area: Float64Array.from(sink.areas),
   };
 }
+
+// Template instances keep the hidden classes alive between calls (see keep-shapes.ts).
+keepShape(new RingSink());

@@ -21,6 +21,7 @@
  */
 import type { CurveBuilder } from '../geometry/curves.js';
 import { fitCubics, type Knots } from '../geometry/fit-cubic.js';
+import { keepShape } from '../keep-shapes.js';
 
 /** Longest gap between samples along the outline, in pixels. */
 const SAMPLE_STEP = 1.5;
@@ -203,3 +204,6 @@ function unit(x: number, y: number): [number, number] {
   const len = Math.hypot(x, y);
   return len > 0 ? [x / len, y / len] : [0, 0];
 }
+
+// Template instances keep the hidden classes alive between calls (see keep-shapes.ts).
+keepShape(new Samples(4));

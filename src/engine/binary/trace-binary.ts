@@ -6,13 +6,15 @@
  * progress within the per-ring stages every `BATCH` corners, so a large
  * image can be aborted between batches.
  */
-import type { ResolvedOptions } from '../options.js';
+import type { ResolvedOptions, ThresholdSetting } from '../options.js';
 import type { Raster, TraceEvent } from '../types.js';
 import { CurveBuilder } from '../geometry/curves.js';
 import { writePathData } from '../geometry/path-data.js';
 import type { AdjustedPolygon } from './adjust-vertices.js';
 import { isBilevel } from './bilevel.js';
 import { decompose } from './decompose.js';
+import { lumaHistogram, otsuThreshold } from './histogram.js';
+import { estimateIllumination, flattenIllumination, flattenedThreshold } from './illumination.js';
 import { inkLuma } from './luminance.js';
 import { inkMask } from './ink-mask.js';
 import { DEFAULT_SLACK } from './optimal-polygon.js';
@@ -48,14 +50,46 @@ export function alphamaxFor(cornerThreshold: number): number {
   return cornerThreshold / 60;
 }
 
+/**
+ * `threshold: 'auto'`: the luma divided by the paper's illumination when that
+ * varies materially (a scan, a photographed page), else the luma as it is,
+ * so evenly lit images keep Otsu's global threshold (see illumination.ts).
+ */
+export function paperFlattened(
+  luma: Uint8Array,
+  width: number,
+  height: number,
+  options: Pick<ResolvedOptions, 'threshold'>,
+): { luma: Uint8Array; threshold: ThresholdSetting } {
+  if (options.threshold !== 'auto') return { luma, threshold: options.threshold };
+  const light = estimateIllumination(luma, width, height);
+  if (!light.varies) return { luma, threshold: 'auto' };
+  const flat = flattenIllumination(luma, width, height, light);
+  const hist = lumaHistogram(flat);
+  return { luma: flat, threshold: flattenedThreshold(hist, otsuThreshold(hist)) };
+}
+
 export function* traceBinary(
   raster: Raster,
   options: ResolvedOptions,
 ): Generator<TraceEvent, void, undefined> {
   const { width, height } = raster;
   yield { kind: 'stage', stage: 'threshold', progress: 0 };
-  const luma = inkLuma(raster, options.transparentAsBackground, options.invert);
-  const ink = inkMask(luma, width, height, options.threshold, options.invert);
+  const flattened = paperFlattened(
+    inkLuma(raster, options.transparentAsBackground, options.invert),
+    width,
+    height,
+    options,
+  );
+  const luma = flattened.luma;
+  // A level chosen here is on the ink-oriented luma already: no mirroring for `invert`.
+  const ink = inkMask(
+    luma,
+    width,
+    height,
+    flattened.threshold,
+    options.invert && flattened.threshold === options.threshold,
+  );
 
   yield { kind: 'stage', stage: 'decompose', progress: 0.15 };
   const all = decompose(ink.mask, width, height);

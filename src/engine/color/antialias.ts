@@ -15,6 +15,7 @@ import { segmentDist2 } from './blend.js';
 import { TRANSPARENT, type IndexMap } from './index-pixels.js';
 import type { Palette } from './palette.js';
 import type { Raster } from '../types.js';
+import { keepShape } from '../keep-shapes.js';
 
 /** How far a blend may sit from the segment between its two colours: this fraction of their distance, plus a little noise (sRGB units). */
 const OFF_SEGMENT = 0.15;
@@ -117,3 +118,12 @@ export function reassignBlends(index: IndexMap, raster: Raster, palette: Palette
   }
   return out;
 }
+
+// A template instance keeps the class's hidden class alive between calls (see keep-shapes.ts).
+keepShape(
+  new BlendJoiner(new Uint16Array(4), new Uint16Array(4), new Uint8ClampedArray(16), 2, {
+    size: 1,
+    lab: new Float64Array(3),
+    rgb: new Uint32Array(1),
+  }),
+);

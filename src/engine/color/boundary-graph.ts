@@ -14,6 +14,7 @@
  * pixels, -2 for outside the image.
  */
 import { Int32List, Uint8List } from './buffers.js';
+import { keepShape } from '../keep-shapes.js';
 
 export interface Chains {
   readonly count: number;
@@ -173,3 +174,6 @@ export function extractChains(labels: Int32Array, width: number, height: number)
     closed: walker.closed.toArray(),
   };
 }
+
+// A template instance keeps the class's hidden class alive between calls (see keep-shapes.ts).
+keepShape(new ChainWalker(new Int32Array(16), 2, 2));

@@ -1,4 +1,5 @@
 /** Append-only typed arrays that double when full, for outputs whose size is not known up front. */
+import { keepShape } from '../keep-shapes.js';
 
 export class Int32List {
   data: Int32Array;
@@ -39,3 +40,7 @@ export class Uint8List {
     return this.data.slice(0, this.length);
   }
 }
+
+// Template instances keep the hidden classes alive between calls (see keep-shapes.ts).
+keepShape(new Int32List());
+keepShape(new Uint8List());

@@ -15,6 +15,7 @@
  */
 import type { Chains } from './boundary-graph.js';
 import { DX, DY } from './boundary-graph.js';
+import { keepShape } from '../keep-shapes.js';
 
 /** Chains short enough to keep as their exact pixel outline, unsimplified. */
 export function isTiny(closed: boolean, steps: number): boolean {
@@ -89,3 +90,6 @@ export function chainPolyline(chains: Chains, c: number, out: PointBuffer): numb
   if (!closed) out.push(x, y);
   return out.length / 2;
 }
+
+// Template instances keep the hidden classes alive between calls (see keep-shapes.ts).
+keepShape(new PointBuffer());

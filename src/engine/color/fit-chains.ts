@@ -18,6 +18,7 @@ import { Uint8List } from './buffers.js';
 import { chainPolyline, isTiny, PointBuffer } from './chain-polyline.js';
 import { simplifyPolyline } from './simplify.js';
 import { PolygonSmoother, type OutlineSink } from './smooth-polygon.js';
+import { keepShape } from '../keep-shapes.js';
 
 export interface FittedChains {
   readonly count: number;
@@ -104,3 +105,6 @@ export function fitChains(chains: Chains, tolerance: ChainTolerances, cornerDeg:
     pts: sink.pts.data.slice(0, sink.pts.length),
   };
 }
+
+// Template instances keep the hidden classes alive between calls (see keep-shapes.ts).
+keepShape(new ChainSink());

@@ -14,6 +14,7 @@ import { ALPHA_OPAQUE, pixelWords } from './histogram.js';
 import { nearest } from './kmeans.js';
 import { srgbToOklab } from './oklab.js';
 import type { Palette } from './palette.js';
+import { keepShape } from '../keep-shapes.js';
 
 /** Palette index per pixel, row-major; `TRANSPARENT` for pixels that are not painted. */
 export type IndexMap = Uint16Array;
@@ -121,3 +122,6 @@ export function indexPixels(raster: Raster, palette: Palette): IndexMap {
   }
   return out;
 }
+
+// A template instance keeps the class's hidden class alive between calls (see keep-shapes.ts).
+keepShape(new ColorCache(new NearestEntry({ size: 1, lab: new Float64Array(3), rgb: new Uint32Array(1) })));

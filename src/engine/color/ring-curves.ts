@@ -14,6 +14,7 @@
 import { CurveBuilder, type Curves } from '../geometry/curves.js';
 import type { FittedChains } from './fit-chains.js';
 import type { Ring } from './layer-outline.js';
+import { keepShape } from '../keep-shapes.js';
 
 /**
  * geometry's CurveBuilder (growing arrays, chains appended forward or
@@ -118,3 +119,6 @@ export function ringCurves(fit: FittedChains, rings: readonly Ring[], precision:
   }
   return b.finish();
 }
+
+// Template instances keep the hidden classes alive between calls (see keep-shapes.ts).
+keepShape(new RingBuilder(10));

@@ -10,6 +10,7 @@
  */
 import { Int32List } from './buffers.js';
 import type { Regions } from './regions.js';
+import { keepShape } from '../keep-shapes.js';
 
 export interface SmallRegionGraph {
   readonly from: Int32Array;
@@ -136,3 +137,6 @@ export function smallRegionGraph(
   for (let r = 0; r < count; r++) group[r] = findRoot(group, r);
   return { from, list, group };
 }
+
+// Template instances keep the hidden classes alive between calls (see keep-shapes.ts).
+keepShape(new ContactCollector(new Int32Array(1), new Int32Array(1), 2));

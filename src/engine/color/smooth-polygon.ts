@@ -29,6 +29,7 @@
  */
 import { fitCubics, type SegmentSink } from '../geometry/fit-cubic.js';
 import { PointBuffer } from './chain-polyline.js';
+import { keepShape } from '../keep-shapes.js';
 
 /** Furthest a curve may start before a smooth vertex, in pixels. */
 const REACH = 6;
@@ -330,3 +331,25 @@ export class PolygonSmoother {
     fitCubics(pts, 0, count - 1, this.tolerance, this.sink, this.t, knots);
   }
 }
+
+// Template instances keep the hidden classes alive between calls (see keep-shapes.ts).
+// Both kinds of outline once (with corners, and smooth), so the template's
+// fields reach the representations real calls give them (doubles, not small integers).
+const template = keepShape(new PolygonSmoother(60));
+template.fit(
+  Float64Array.of(0, 0, 10.5, 0, 10.5, 7.25, 0, 7.25),
+  4,
+  true,
+  0.65,
+  new Float64Array(2),
+  NO_SINK,
+);
+template.fit(
+  Float64Array.of(3.5, 0, 7.5, 0, 10.5, 3.5, 10.5, 7.5, 7.5, 10.5, 3.5, 10.5, 0, 7.5, 0, 3.5),
+  8,
+  true,
+  0.65,
+  new Float64Array(2),
+  NO_SINK,
+);
+template.fit(Float64Array.of(0, 0, 5.5, 1.25, 11, 0), 3, false, 0.65, new Float64Array(2), NO_SINK);

@@ -17,6 +17,7 @@
  * - `kinds: Uint8Array`, `LINE`, `CUBIC` or `QUAD` per segment;
  * - `pts: Float64Array`, the start point, then each segment's points as above.
  */
+import { keepShape } from '../keep-shapes.js';
 
 export const MOVE = 0;
 export const LINE = 1;
@@ -154,3 +155,7 @@ export class ChainBuilder extends SegmentWriter {
     return { kinds: this.cmds.slice(0, this.nc), pts: this.pts.slice(0, this.np) };
   }
 }
+
+// Template instances keep the hidden classes alive between calls (see keep-shapes.ts).
+keepShape(new CurveBuilder());
+keepShape(new ChainBuilder(0, 0));

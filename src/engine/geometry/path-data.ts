@@ -7,6 +7,7 @@
  * never accumulate along a path.
  */
 import { CLOSE, CUBIC, LINE, MOVE, QUAD, type Curves } from './curves.js';
+import { keepShape } from '../keep-shapes.js';
 
 // Command letters as character codes.
 const C = 99;
@@ -234,3 +235,6 @@ export function writePathData(curves: Curves, precision: number): PathData {
   }
   return { d: w.toString(), nodes: w.nodes, subpaths };
 }
+
+// A template instance keeps the class's hidden class alive between calls (see keep-shapes.ts).
+keepShape(new RelativeWriter(1));

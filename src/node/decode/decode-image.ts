@@ -3,13 +3,15 @@
  * from the header (sharp's metadata, which reads no pixels, or our BMP
  * parser); the limits are checked before decoding. PNG, JPEG, GIF (first
  * frame), TIFF (first page) and WebP are decoded by sharp (libvips), BMP by
- * our decoder. Every failure is a DecodeError with a stable code.
+ * our decoder. A GIF is its first frame at the frame's own size (gif-frame.ts),
+ * not its logical screen. Every failure is a DecodeError with a stable code.
  */
 import sharp, { type Metadata } from 'sharp';
 import type { Raster } from '../../engine/types.js';
 import { DecodeError } from './decode-error.js';
 import { parseBmpHeader } from './bmp-header.js';
 import { decodeBmp } from './bmp-decoder.js';
+import { gifFrameCrop, type FrameRect } from './gif-frame.js';
 import { decodePngFast } from './png-fast.js';
 import { checkLimits, resolveLimits } from './limits.js';
 import { describeBytes, sniffFormat } from './sniff-format.js';
@@ -74,12 +76,17 @@ function open(bytes: Uint8Array, limitInputPixels: number | false) {
   return sharp(bytes, { limitInputPixels, pages: 1, failOn: 'warning', autoOrient: true });
 }
 
-/** Reads format and size from the header without decoding any pixel. */
+/** Reads format and size from the header without decoding any pixel. A GIF's size is its first frame's. */
 export async function readImageHeader(bytes: Uint8Array): Promise<ImageHeader> {
+  return (await readLayout(bytes)).header;
+}
+
+/** The header, and for a GIF whose frame is smaller than its screen, the frame's rectangle on the canvas. */
+async function readLayout(bytes: Uint8Array): Promise<{ header: ImageHeader; crop: FrameRect | null }> {
   const format = formatOf(bytes);
   if (format === 'bmp') {
     const h = parseBmpHeader(bytes);
-    return { format, width: h.width, height: h.height };
+    return { header: { format, width: h.width, height: h.height }, crop: null };
   }
   let meta: Metadata;
   try {
@@ -96,7 +103,9 @@ export async function readImageHeader(bytes: Uint8Array): Promise<ImageHeader> {
       `Corrupt ${FORMAT_NAMES[format]} file: no image size in the header`,
     );
   }
-  return { format, width, height };
+  const crop = format === 'gif' ? gifFrameCrop(bytes, width, height) : null;
+  if (crop) return { header: { format, width: crop.width, height: crop.height }, crop };
+  return { header: { format, width, height }, crop: null };
 }
 
 function toRaster(data: Buffer, width: number, height: number): Raster {
@@ -107,8 +116,11 @@ async function decodeWithSharp(
   bytes: Uint8Array,
   maxPixels: number,
   target: { width: number; height: number } | null,
+  crop: FrameRect | null,
 ): Promise<Raster> {
   let pipeline = open(bytes, maxPixels);
+  // Cut before resizing, so `target` (computed from the frame's size) applies to the frame.
+  if (crop) pipeline = pipeline.extract(crop);
   if (target) pipeline = pipeline.resize({ width: target.width, height: target.height, fit: 'inside' });
   // Grey, CMYK, 16-bit and palette images all come out as 8-bit sRGB plus alpha.
   const { data, info } = await pipeline
@@ -152,7 +164,7 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = {}):
       originalHeight: png.height,
       resized: false,
     };
-  const header = await readImageHeader(bytes);
+  const { header, crop } = await readLayout(bytes);
   const target = checkLimits(header, resolved);
   let raster: Raster;
   try {
@@ -160,7 +172,7 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = {}):
       raster = decodeBmp(bytes, parseBmpHeader(bytes));
       if (target) raster = await resizeRaster(raster, target);
     } else {
-      raster = await decodeWithSharp(bytes, resolved.maxPixels, target);
+      raster = await decodeWithSharp(bytes, resolved.maxPixels, target, crop);
     }
   } catch (err) {
     throw corrupt(header.format, err);

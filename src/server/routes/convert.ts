@@ -6,6 +6,7 @@ import { convertParamsSchema, parseConvertParams } from '../convert-params.js';
 import type { ConversionResult } from '../converter.js';
 import { ApiError } from '../errors.js';
 import { readConversionInput, type ConversionInput } from '../input.js';
+import { dedupeKeyFor, recordFor, scopedUploads } from '../ownership.js';
 import { apiPrefix, type Service } from '../service.js';
 import { documentedOnly, schemaOf } from '../validation.js';
 
@@ -66,7 +67,7 @@ export async function convertRoutes(
   const { config, converter, uploads, metrics, jobs } = service;
 
   const input = async (req: FastifyRequest) => {
-    const got = await readConversionInput(req, config.maxUploadBytes, uploads);
+    const got = await readConversionInput(req, config.maxUploadBytes, scopedUploads(uploads, req.owner));
     metrics.uploads.inc();
     return got;
   };
@@ -116,11 +117,13 @@ export async function convertRoutes(
       if (!config.backgroundEnabled) throw new ApiError('BACKGROUND_DISABLED');
       const { bytes, request } = await input(req);
       await converter.precheck(bytes, request.resize);
-      const { record } = await jobs.submit(await converter.cacheKey(bytes, request), { bytes, request });
+      const key = dedupeKeyFor(req.owner, await converter.cacheKey(bytes, request));
+      const { record } = await jobs.submit(key, { bytes, request });
+      const taskId = recordFor(req.owner, record).task_id;
       return reply.code(202).send({
-        task_id: record.task_id,
+        task_id: taskId,
         status: 'pending',
-        status_url: `${apiPrefix(req.url)}/tasks/${record.task_id}`,
+        status_url: `${apiPrefix(req.url)}/tasks/${taskId}`,
       });
     },
   );

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../errors.js';
 import { FINAL_STATUSES, type JobRecord } from '../jobs/types.js';
+import { recordFor, withTask } from '../ownership.js';
 import { apiPrefix, type Service } from '../service.js';
 import { schemaOf } from '../validation.js';
 import { svgHeaders } from './convert.js';
@@ -32,7 +33,10 @@ export async function taskRoutes(
     {
       schema: { hide, params, summary: 'Status and progress (0-100, never decreasing) of a background task' },
     },
-    async (req) => statusJson(await jobs.get(req.params.id), apiPrefix(req.url)),
+    async (req) =>
+      withTask(req.owner, req.params.id, async (id) =>
+        statusJson(recordFor(req.owner, await jobs.get(id)), apiPrefix(req.url)),
+      ),
   );
 
   app.get<{ Params: { id: string } }>(
@@ -47,24 +51,25 @@ export async function taskRoutes(
           '(of this request), X-Paths, X-Nodes, X-Svg-Bytes and X-Preset. 202 with the status while pending or processing; 410 when expired or cancelled; 422/500 when failed.',
       },
     },
-    async (req, reply) => {
-      const t0 = performance.now();
-      try {
-        const output = await jobs.result(req.params.id);
-        // No X-Engine-Time: the conversion was not run for this request.
-        return reply
-          .headers(svgHeaders({ ...output, engineMs: null }, t0))
-          .type('image/svg+xml; charset=utf-8')
-          .send(output.svg);
-      } catch (e) {
-        if (!(e instanceof ApiError) || e.code !== 'TASK_NOT_READY') throw e;
-        const record = await jobs.get(req.params.id);
-        return reply
-          .code(202)
-          .header('Retry-After', '1')
-          .send(statusJson(record, apiPrefix(req.url)));
-      }
-    },
+    async (req, reply) =>
+      withTask(req.owner, req.params.id, async (id) => {
+        const t0 = performance.now();
+        try {
+          const output = await jobs.result(id);
+          // No X-Engine-Time: the conversion was not run for this request.
+          return reply
+            .headers(svgHeaders({ ...output, engineMs: null }, t0))
+            .type('image/svg+xml; charset=utf-8')
+            .send(output.svg);
+        } catch (e) {
+          if (!(e instanceof ApiError) || e.code !== 'TASK_NOT_READY') throw e;
+          const record = recordFor(req.owner, await jobs.get(id));
+          return reply
+            .code(202)
+            .header('Retry-After', '1')
+            .send(statusJson(record, apiPrefix(req.url)));
+        }
+      }),
   );
 
   app.get<{ Params: { id: string } }>(
@@ -76,47 +81,51 @@ export async function taskRoutes(
         summary: 'Server-sent events: "progress" events, then one "completed", "failed" or "cancelled"',
       },
     },
-    async (req, reply) => {
-      const prefix = apiPrefix(req.url);
-      const stream = new PassThrough();
-      const send = (event: string, data: unknown) =>
-        stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      let unsubscribe = () => {};
-      let ended = false;
-      const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), HEARTBEAT_MS);
-      const stop = () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-      };
-      const onRecord = (r: JobRecord) => {
-        if (ended) return;
-        if (FINAL_STATUSES.has(r.status)) {
-          ended = true;
-          send(r.status, statusJson(r, prefix));
+    async (req, reply) =>
+      withTask(req.owner, req.params.id, async (id) => {
+        const prefix = apiPrefix(req.url);
+        const stream = new PassThrough();
+        const send = (event: string, data: unknown) =>
+          stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        let unsubscribe = () => {};
+        let ended = false;
+        const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), HEARTBEAT_MS);
+        const stop = () => {
+          clearInterval(heartbeat);
+          unsubscribe();
+        };
+        const onRecord = (r: JobRecord) => {
+          if (ended) return;
+          if (FINAL_STATUSES.has(r.status)) {
+            ended = true;
+            send(r.status, statusJson(recordFor(req.owner, r), prefix));
+            stop();
+            stream.end();
+          } else {
+            send('progress', { status: r.status, progress: r.progress, stage: r.stage ?? null });
+          }
+        };
+        try {
+          unsubscribe = jobs.subscribe(id, onRecord);
+          onRecord(await jobs.get(id));
+        } catch (e) {
           stop();
-          stream.end();
-        } else {
-          send('progress', { status: r.status, progress: r.progress, stage: r.stage ?? null });
+          throw e;
         }
-      };
-      try {
-        unsubscribe = jobs.subscribe(req.params.id, onRecord);
-        onRecord(await jobs.get(req.params.id));
-      } catch (e) {
-        stop();
-        throw e;
-      }
-      reply.raw.on('close', stop);
-      return reply
-        .headers({ 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' })
-        .type('text/event-stream; charset=utf-8')
-        .send(stream);
-    },
+        reply.raw.on('close', stop);
+        return reply
+          .headers({ 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' })
+          .type('text/event-stream; charset=utf-8')
+          .send(stream);
+      }),
   );
 
   app.delete<{ Params: { id: string } }>(
     '/tasks/:id',
     { schema: { hide, params, summary: 'Cancel a task (its conversion is stopped); answers its status' } },
-    async (req) => statusJson(await jobs.cancel(req.params.id), apiPrefix(req.url)),
+    async (req) =>
+      withTask(req.owner, req.params.id, async (id) =>
+        statusJson(recordFor(req.owner, await jobs.cancel(id)), apiPrefix(req.url)),
+      ),
   );
 }

@@ -1,9 +1,10 @@
 /** Chunked uploads: send chunks in any order, ask which are in, assemble, then convert by upload_id. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { sniffFormat } from '../../node/decode/index.js';
 import { ApiError } from '../errors.js';
 import { readMultipart } from '../input.js';
+import { scopedUploads } from '../ownership.js';
 import type { Service } from '../service.js';
 import { UPLOAD_ID_PATTERN } from '../uploads/types.js';
 import { documentedOnly, jsonSchemaOf, schemaOf } from '../validation.js';
@@ -35,7 +36,8 @@ export async function uploadRoutes(
   app: FastifyInstance,
   opts: { service: Service; hide: boolean },
 ): Promise<void> {
-  const { config, uploads } = opts.service;
+  const { config } = opts.service;
+  const uploadsOf = (req: FastifyRequest) => scopedUploads(opts.service.uploads, req.owner);
   const hide = opts.hide;
 
   app.post(
@@ -50,18 +52,12 @@ export async function uploadRoutes(
       },
     },
     async (req) => {
-      let content;
-      try {
-        content = await readMultipart(req, config.chunkBytes);
-      } catch (e) {
-        if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-          throw new ApiError(
-            'CHUNK_TOO_LARGE',
-            `A chunk may be at most ${config.chunkBytes} bytes (CHUNK_SIZE)`,
-          );
-        }
-        throw e;
-      }
+      const content = await readMultipart(
+        req,
+        config.chunkBytes,
+        () =>
+          new ApiError('CHUNK_TOO_LARGE', `A chunk may be at most ${config.chunkBytes} bytes (CHUNK_SIZE)`),
+      );
       const chunk = content.files.get('chunk');
       if (!chunk) throw new ApiError('MISSING_FILE', 'Send the chunk bytes as multipart file field "chunk"');
       const parsed = chunkFields.safeParse({ ...(req.query as object), ...content.fields });
@@ -70,14 +66,14 @@ export async function uploadRoutes(
         throw new ApiError('INVALID_REQUEST', `"${issue.path.join('.')}": ${issue.message}`);
       }
       const { upload_id, chunk_number, total_chunks } = parsed.data;
-      return uploads.putChunk(upload_id, chunk_number, total_chunks, chunk);
+      return uploadsOf(req).putChunk(upload_id, chunk_number, total_chunks, chunk);
     },
   );
 
   app.get<{ Params: { upload_id: string } }>(
     '/upload/chunked/:upload_id',
     { schema: { hide, params, summary: 'Which chunks of an upload have arrived' } },
-    async (req) => uploads.status(req.params.upload_id),
+    async (req) => uploadsOf(req).status(req.params.upload_id),
   );
 
   app.post<{ Params: { upload_id: string } }>(
@@ -92,6 +88,7 @@ export async function uploadRoutes(
       },
     },
     async (req) => {
+      const uploads = uploadsOf(req);
       const bytes = await uploads.assemble(req.params.upload_id);
       const format = sniffFormat(bytes);
       if (!format || !config.allowedFormats.has(format)) {
@@ -111,6 +108,7 @@ export async function uploadRoutes(
     '/upload/chunked/:upload_id',
     { schema: { hide, params, summary: 'Discard an upload and free its storage' } },
     async (req, reply) => {
+      const uploads = uploadsOf(req);
       await uploads.status(req.params.upload_id);
       await uploads.delete(req.params.upload_id);
       return reply.code(204).send();

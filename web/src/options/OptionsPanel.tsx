@@ -20,6 +20,7 @@ const PRESET_LABELS: Readonly<Record<PresetName, string>> = {
   clipart: 'Clip art: flat colour illustrations',
   photo: 'Photo: many colours, smooth regions',
   posterize: 'Posterize: a few bold colours',
+  pixelart: 'Pixel art: exact blocks of an upscaled sprite',
 };
 
 const MODE_HELP: Readonly<Record<Mode, string>> = {

@@ -20,6 +20,7 @@ describe('engine flags', () => {
       ...['--mode', 'color', '--threshold', '140', '--invert', '--no-transparent-background'],
       ...['--speckle', '4', '--corner-threshold', '45.5', '--curve-tolerance', '.25', '--precision', '2'],
       ...['--colors', 'auto', '--palette', '#fff, #000000', '--detail', '0.8', '--layering', 'cutout'],
+      ...['--pixel-art', 'smooth'],
     ];
     expect(parse(args)).toEqual({
       mode: 'color',
@@ -34,6 +35,7 @@ describe('engine flags', () => {
       palette: ['#fff', '#000000'],
       detail: 0.8,
       layering: 'cutout',
+      pixelArt: 'smooth',
     });
     expect(parse(['--threshold', 'adaptive', '--transparent-background'])).toEqual({
       threshold: 'adaptive',

@@ -16,6 +16,7 @@ import {
   readYaml,
   repoPath,
   serviceConfigNames,
+  unknownK8sFields,
   validateK8sObject,
   type Doc,
 } from './deploy-files.js';
@@ -61,9 +62,12 @@ describe.skipIf(!helm)('Helm chart', () => {
     }
   });
 
-  it('every rendered object matches its schema, in every autoscaling mode', async () => {
-    for (const mode of ['keda', 'hpa', 'none'])
-      for (const doc of template('--set', `worker.autoscaling.mode=${mode}`)) await validateK8sObject(doc);
+  it('every rendered object matches its schema and has no unknown field, in every autoscaling mode', async () => {
+    const rendered = ['keda', 'hpa', 'none'].flatMap((mode) =>
+      template('--set', `worker.autoscaling.mode=${mode}`),
+    );
+    for (const doc of rendered) await validateK8sObject(doc);
+    expect(unknownK8sFields(rendered)).toEqual([]);
   });
 
   it('config holds only variables the service reads, as strings', () => {

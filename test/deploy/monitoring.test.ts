@@ -52,7 +52,7 @@ async function freePort(): Promise<number> {
 
 /**
  * Starts the built service (dist/server/main.js) as a process on a free port
- * with `env`, waits for `/health` (or its exit), scrapes `/metrics` from
+ * with `env`, waits for `/ready` (or its exit), scrapes `/metrics` from
  * `metricsPort`, then stops it with SIGTERM.
  */
 async function scrape(env: Record<string, string>, port: number, metricsPort = port): Promise<string> {
@@ -66,7 +66,7 @@ async function scrape(env: Record<string, string>, port: number, metricsPort = p
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`the service exited: ${stderr}`);
-      const up = await fetch(`http://127.0.0.1:${metricsPort}/health`).then(
+      const up = await fetch(`http://127.0.0.1:${metricsPort}/ready`).then(
         (r) => r.ok,
         () => false,
       );

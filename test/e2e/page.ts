@@ -59,12 +59,16 @@ async function openPage(
   const errors: string[] = [];
   pageErrors.set(page, errors);
   page.on('pageerror', (error) => errors.push(error.message));
+  // The page runs under the service's CSP (UI_CSP): anything the UI needs and the policy blocks is an error.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text());
+  });
   await page.goto(`${service.url}/`);
   await page.getByRole('button', { name: 'Choose images' }).waitFor();
   return page;
 }
 
-/** Closes the page and fails the test if a script in it threw. */
+/** Closes the page and fails the test if a script in it threw, or the page's CSP blocked something. */
 export async function closeClean(page: Page): Promise<void> {
   await page.close();
   expect(pageErrors.get(page)).toEqual([]);
@@ -95,9 +99,13 @@ export async function switchMode(
   const response = page.waitForResponse((r) => new URL(r.url()).searchParams.get('color_mode') === param);
   await page.getByRole('radio', { name: label }).check();
   const answer = await response;
-  await page.waitForFunction(
-    `document.querySelector('img.layer-svg')?.getAttribute('src') !== ${JSON.stringify(previous)}`,
-  );
+  // A locator wait, not waitForFunction with a string: the UI's CSP forbids the eval that would need.
+  await page
+    .locator(
+      previous === null ? 'img.layer-svg[src]' : `img.layer-svg:not([src=${JSON.stringify(previous)}])`,
+    )
+    .first()
+    .waitFor();
   return answer;
 }
 

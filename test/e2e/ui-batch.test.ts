@@ -33,9 +33,10 @@ describe('web UI: batches, large files, refusals', () => {
     await upload(page, ...files);
     await page.getByTestId('batch-progress').waitFor();
     await page.screenshot({ path: shotPath('batch-running.png') });
-    await page.waitForFunction(
-      `document.querySelector('[data-testid="batch-count"]')?.textContent === '3 of 3 done'`,
-    );
+    await page
+      .getByTestId('batch-count')
+      .filter({ hasText: /^3 of 3 done$/ })
+      .waitFor();
 
     expect(await page.getByTestId('batch-progress').getAttribute('aria-valuenow')).toBe('100');
     const seen = await page.evaluate<number[]>('window.progressSeen');
@@ -124,9 +125,10 @@ describe('web UI: batches, large files, refusals', () => {
       pasted.items.add(file('image.png'));
       document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: pasted, bubbles: true }));
     }`);
-    await page.waitForFunction(
-      `document.querySelector('[data-testid="batch-count"]')?.textContent === '2 of 2 done'`,
-    );
+    await page
+      .getByTestId('batch-count')
+      .filter({ hasText: /^2 of 2 done$/ })
+      .waitFor();
     const names = await page.locator('.file-name').allInnerTexts();
     expect(names[0]).toBe('dropped.png');
     expect(names[1]).toMatch(/^pasted-\d{6}-1\.png$/);

@@ -44,9 +44,10 @@ describe('web UI: convert and compare', () => {
     expect(await svgImage.getAttribute('src')).toBe(binarySrc);
     const response = await colourResponse;
     expect(response.status()).toBe(200);
-    await page.waitForFunction(
-      `document.querySelector('img.layer-svg')?.getAttribute('src') !== ${JSON.stringify(binarySrc)}`,
-    );
+    await page
+      .locator(`img.layer-svg:not([src=${JSON.stringify(binarySrc)}])`)
+      .first()
+      .waitFor();
 
     const headers = response.headers();
     const stat = (name: string) => page.locator(`[data-stat="${name}"]`).innerText();
@@ -96,9 +97,10 @@ describe('web UI: convert and compare', () => {
     const before = await zoom();
     await page.mouse.move(box.x + 40, box.y + 40);
     await page.mouse.wheel(0, 300);
-    await page.waitForFunction(
-      `document.querySelector('[data-testid="zoom-value"]')?.textContent !== '${before}%'`,
-    );
+    await page
+      .getByTestId('zoom-value')
+      .filter({ hasNotText: new RegExp(`^${before}%$`) })
+      .waitFor();
     expect(await zoom()).toBeLessThan(before);
 
     const originalPane = page.getByRole('group', { name: 'Original' });

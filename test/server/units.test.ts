@@ -61,6 +61,7 @@ describe('conversion options', () => {
       corner_threshold: '45',
       palette: '#ff0000, 00ff00',
       transparent_background: 'false',
+      pixel_art: 'blocks',
       resize: 'yes',
     });
     expect(toConversionRequest(p)).toEqual({
@@ -70,6 +71,7 @@ describe('conversion options', () => {
         cornerThreshold: 45,
         palette: ['#ff0000', '#00ff00'],
         transparentAsBackground: false,
+        pixelArt: 'blocks',
       },
       resize: true,
       enhance: false,

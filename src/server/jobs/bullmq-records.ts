@@ -121,7 +121,10 @@ export function readJob(job: JobView, ttlMs: number): ReadRecord | null {
         result: null,
       };
     case 'completed': {
-      const result = job.returnvalue as StoredResult;
+      const result = job.returnvalue as StoredResult | null;
+      // Read while it was finishing (the job fetched while active, its state once completed): still
+      // processing for this read; the next one has the result.
+      if (!result) return readJob({ ...job, state: 'active' }, ttlMs);
       const record = status('completed', result.at, { progress: 100, stage: 'done', stats: result.stats });
       return { record, expires: result.at + ttlMs, result };
     }

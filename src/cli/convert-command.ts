@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { addEngineFlags, engineOptions } from './engine-flags.js';
 import { EXIT_FILES_FAILED, EXIT_OK, UsageError } from './exit-codes.js';
 import { expandInputs } from './inputs.js';
-import { planOutputs } from './output-plan.js';
+import { chooseFormat, planOutputs } from './output-plan.js';
 import { failureLine, jsonReport, resizeNote, successLine, summaryLine } from './report.js';
 import { runBatch } from './run-batch.js';
 
@@ -15,6 +15,7 @@ function positiveInteger(value: string): number {
 
 interface ConvertFlags {
   output?: string;
+  format?: string;
   outDir?: string;
   maxSide?: number;
   maxPixels?: number;
@@ -34,6 +35,8 @@ Examples:
   $ image2svg convert photo.webp --preset photo --colors 16 -o photo.svg
   $ cat drawing.bmp | image2svg convert - > drawing.svg
   $ image2svg convert big.tif --max-side 4096 --resize -o big.svg
+  $ image2svg convert sign.png -o sign.dxf --dpi 300  DXF in millimetres for a cutter
+  $ image2svg convert logo.png --format pdf --units mm  logo.pdf at the image's size
 
 Exit codes: 0 every file converted, 1 some file failed (the others are still
 written), 2 usage error (nothing converted).`;
@@ -44,7 +47,8 @@ export function convertCommand(setExitCode: (code: number) => void): Command {
     .argument('<inputs...>', 'image files or quoted globs; "-" reads standard input')
     .optionsGroup('Output:')
     .option('-o, --output <file>', 'output file for a single input ("-" for standard output)')
-    .option('--out-dir <dir>', 'write <name>.svg files here (created if missing)')
+    .option('--out-dir <dir>', 'write <name>.svg (or .pdf, .eps, .dxf) files here (created if missing)')
+    .option('-f, --format <format>', 'svg, pdf, eps or dxf (default: from the -o file extension, else svg)')
     .optionsGroup('Limits:')
     .option('--max-side <px>', 'largest width or height accepted (default 16384)', positiveInteger)
     .option('--max-pixels <n>', 'largest number of pixels accepted (default 268402689)', positiveInteger)
@@ -61,7 +65,8 @@ export function convertCommand(setExitCode: (code: number) => void): Command {
     const t0 = performance.now();
     const options = engineOptions(self);
     const { files, problems } = await expandInputs(inputs);
-    const plan = planOutputs(files, flags);
+    const format = chooseFormat(flags.format, flags.output);
+    const plan = planOutputs(files, { output: flags.output, outDir: flags.outDir, format });
     if (flags.json && plan.some((p) => p.output === '-')) {
       throw new UsageError('--json prints to standard output, which the SVG uses: give -o FILE or --out-dir');
     }
@@ -76,6 +81,7 @@ export function convertCommand(setExitCode: (code: number) => void): Command {
       plan,
       {
         options,
+        format,
         limits: { maxSide: flags.maxSide, maxPixels: flags.maxPixels, resize: flags.resize ?? false },
         jobs: flags.jobs,
         progress: flags.progress && !flags.quiet && !flags.json,

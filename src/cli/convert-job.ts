@@ -5,8 +5,12 @@
  */
 import { decodeImage, DecodeError, type DecodeLimits, type ImageFormat } from '../node/decode/index.js';
 import { readInput } from '../node/read-input.js';
+import { withImageDpi } from '../node/convert-file.js';
 import {
+  convertSvg,
+  DocumentError,
   EngineOptionError,
+  type OutputFormat,
   vectorizeAsync,
   type VectorizeOptions,
   type VectorizeStats,
@@ -16,12 +20,15 @@ export interface ConvertRequest {
   /** A file path, or the bytes themselves (standard input). */
   readonly input: string | Uint8Array;
   readonly options: VectorizeOptions;
+  /** Output format; default svg. */
+  readonly format?: OutputFormat;
   readonly limits: DecodeLimits;
 }
 
 export type ConvertOutcome =
   | {
       readonly ok: true;
+      /** The output document: the SVG, or its conversion to the requested format. */
       readonly svg: string;
       readonly stats: VectorizeStats;
       readonly format: ImageFormat;
@@ -43,6 +50,13 @@ const READ_ERRORS: Readonly<Record<string, string>> = {
 
 function failure(err: unknown, bytesIn: number): ConvertOutcome {
   if (err instanceof DecodeError) return { ok: false, code: err.code, message: err.message, bytesIn };
+  if (err instanceof DocumentError)
+    return {
+      ok: false,
+      code: 'CONVERSION_FAILED',
+      message: `cannot write the format: ${err.message}`,
+      bytesIn,
+    };
   if (err instanceof EngineOptionError)
     return { ok: false, code: 'INVALID_OPTION', message: err.message, bytesIn };
   const code = (err as NodeJS.ErrnoException | null)?.code;
@@ -63,10 +77,11 @@ export async function convertOne(
     const bytes = typeof request.input === 'string' ? await readInput(request.input) : request.input;
     bytesIn = bytes.length;
     const decoded = await decodeImage(bytes, request.limits);
-    const { svg, stats } = await vectorizeAsync(decoded.raster, request.options, { onProgress });
+    const options = withImageDpi(request.options, decoded.density, request.format);
+    const { svg, stats } = await vectorizeAsync(decoded.raster, options, { onProgress });
     return {
       ok: true,
-      svg,
+      svg: convertSvg(svg, request.format ?? 'svg'),
       stats,
       format: decoded.format,
       originalWidth: decoded.originalWidth,

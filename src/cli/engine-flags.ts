@@ -57,6 +57,8 @@ const FLAGS: Readonly<Record<keyof VectorizeOptions, string>> = {
   palette: '--palette',
   detail: '--detail',
   layering: '--layering',
+  units: '--units',
+  dpi: '--dpi',
   pixelArt: '--pixel-art',
 };
 
@@ -72,6 +74,7 @@ export function addEngineFlags(cmd: Command): Command {
         'binary',
         'grayscale',
         'color',
+        'centerline',
       ]),
     )
     .option(
@@ -121,6 +124,17 @@ export function addEngineFlags(cmd: Command): Command {
     )
     .addOption(
       new Option(
+        '--units <unit>',
+        'unit of the width and height: px, mm or in (the viewBox stays in pixels; default px)',
+      ).choices(['px', 'mm', 'in']),
+    )
+    .option(
+      '--dpi <n>',
+      "pixels per inch for --units mm/in and PDF/EPS/DXF sizes (default: the image's own resolution, else 96)",
+      parseNumber,
+    )
+    .addOption(
+      new Option(
         '--pixel-art <how>',
         `colour: auto (exact nearest-neighbour upscales as blocks), blocks, smooth or off (default ${DEFAULTS.pixelArt})`,
       ).choices(['auto', 'blocks', 'smooth', 'off']),
@@ -152,6 +166,8 @@ export function engineOptions(cmd: Command): VectorizeOptions {
   set('palette');
   set('detail');
   set('layering');
+  set('units');
+  set('dpi');
   set('pixelArt');
   try {
     resolveOptions(options);

@@ -5,6 +5,7 @@
  * (two inputs to one file, an output over its input) are usage errors.
  */
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { FORMAT_INFO, OUTPUT_FORMATS, type OutputFormat } from '../engine/index.js';
 import { UsageError } from './exit-codes.js';
 
 export interface PlannedOutput {
@@ -16,12 +17,32 @@ export interface PlannedOutput {
 export interface OutputFlags {
   output?: string;
   outDir?: string;
+  /** The output format: names the files' extension (default svg). */
+  format?: OutputFormat;
 }
 
-function svgName(input: string): string {
+function outputName(input: string, format: OutputFormat): string {
   const base = basename(input);
   const ext = extname(base);
-  return (ext ? base.slice(0, -ext.length) : base) + '.svg';
+  return (ext ? base.slice(0, -ext.length) : base) + FORMAT_INFO[format].extension;
+}
+
+/**
+ * The output format: `--format` if given, else the extension of `-o FILE`
+ * (.svg .pdf .eps .dxf, any case), else SVG. A `--format` that contradicts
+ * the -o file's known extension is a usage error rather than a misnamed file.
+ */
+export function chooseFormat(format: string | undefined, output: string | undefined): OutputFormat {
+  const ext = output && output !== '-' ? extname(output).slice(1).toLowerCase() : '';
+  const fromExt = (OUTPUT_FORMATS as readonly string[]).includes(ext) ? (ext as OutputFormat) : undefined;
+  if (format === undefined) return fromExt ?? 'svg';
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format: expected one of ${OUTPUT_FORMATS.join(', ')}, got "${format}"`);
+  }
+  if (fromExt && fromExt !== format) {
+    throw new UsageError(`--format ${format} but the output file ${output} is named .${fromExt}`);
+  }
+  return format as OutputFormat;
 }
 
 export function planOutputs(files: readonly string[], flags: OutputFlags): PlannedOutput[] {
@@ -40,7 +61,7 @@ export function planOutputs(files: readonly string[], flags: OutputFlags): Plann
   const plan = files.map((input): PlannedOutput => {
     if (output !== undefined) return { input, output };
     if (input === '-') return { input, output: '-' };
-    return { input, output: join(outDir ?? dirname(input), svgName(input)) };
+    return { input, output: join(outDir ?? dirname(input), outputName(input, flags.format ?? 'svg')) };
   });
 
   const owners = new Map<string, string>();

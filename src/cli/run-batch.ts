@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { readStream } from '../node/read-input.js';
 import type { DecodeLimits } from '../node/decode/index.js';
-import type { VectorizeOptions } from '../engine/index.js';
+import type { OutputFormat, VectorizeOptions } from '../engine/index.js';
 import { convertOne, type ConvertOutcome } from './convert-job.js';
 import type { PlannedOutput } from './output-plan.js';
 import { createProgress } from './progress.js';
@@ -16,6 +16,8 @@ import { WorkerPool } from './worker-pool.js';
 
 export interface BatchSettings {
   readonly options: VectorizeOptions;
+  /** Output format (default svg). */
+  readonly format?: OutputFormat;
   readonly limits: DecodeLimits;
   /** Worker threads for a batch; default: the available cores. */
   readonly jobs?: number;
@@ -52,7 +54,7 @@ export async function runBatch(
   settings: BatchSettings,
   onResult: (result: FileResult, log: (line: string) => void) => void,
 ): Promise<FileResult[]> {
-  const { options, limits } = settings;
+  const { options, limits, format = 'svg' } = settings;
   const progress = createProgress(plan.length, settings.progress);
   const inFlight = new Map<number, number>();
   let done = 0;
@@ -71,7 +73,12 @@ export async function runBatch(
           inFlight.set(i, p);
           refresh(input);
         };
-        const request = { input: input === '-' ? await readStream(process.stdin) : input, options, limits };
+        const request = {
+          input: input === '-' ? await readStream(process.stdin) : input,
+          options,
+          format,
+          limits,
+        };
         const converted = pool
           ? await pool.run(request, onProgress)
           : await convertOne(request, (_stage, p) => onProgress(p));

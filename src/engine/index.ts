@@ -15,6 +15,7 @@ export {
   PRESET_NAMES,
   DEFAULTS,
   parseHexColor,
+  UNITS,
 } from './options.js';
 export type {
   VectorizeOptions,
@@ -23,6 +24,23 @@ export type {
   Layering,
   PresetName,
   ThresholdSetting,
+  Units,
 } from './options.js';
+export { svgHeader, toUnits } from './svg-document.js';
 export type { Raster, Layer, VectorizeResult, VectorizeStats, PipelineEvent, TraceEvent } from './types.js';
 export { ENGINE_VERSION } from './version.js';
+export {
+  OUTPUT_FORMATS,
+  FORMAT_INFO,
+  isOutputFormat,
+  convertSvg,
+  readSvgDocument,
+  parsePathData,
+  flattenSubpath,
+  writePdf,
+  writeEps,
+  writeDxf,
+  DocumentError,
+  PathDataError,
+} from './formats/index.js';
+export type { OutputFormat, VectorDocument, DrawItem, Paint, Segment, Subpath } from './formats/index.js';

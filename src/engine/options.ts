@@ -5,13 +5,21 @@
  * the option, what was given and what is expected.
  */
 
-export type Mode = 'binary' | 'grayscale' | 'color';
+export type Mode = 'binary' | 'grayscale' | 'color' | 'centerline';
 export type Layering = 'stacked' | 'cutout';
 export type ThresholdSetting = 'auto' | 'adaptive' | number;
+/** Unit of the document's width and height (the viewBox stays in pixels). */
+export type Units = 'px' | 'mm' | 'in';
+export const UNITS: readonly Units[] = ['px', 'mm', 'in'];
 export type PixelArtSetting = 'auto' | 'blocks' | 'smooth' | 'off';
 
 export interface VectorizeOptions {
-  /** Colour mode. Default `binary` (or the preset's). */
+  /**
+   * Colour mode. Default `binary` (or the preset's). `centerline`: line art
+   * traced to the middle of each stroke, written as stroked paths with the
+   * stroke width measured from the image; areas wider than about 12 px stay
+   * filled outlines (binary thresholding options apply).
+   */
   mode?: Mode;
   /**
    * Named preset that sets defaults for the other options; options given
@@ -77,6 +85,17 @@ export interface VectorizeOptions {
   /** Colour modes: `stacked` (no seams; larger shapes run under smaller) or `cutout` (shapes abut exactly). Default `stacked`. */
   layering?: Layering;
   /**
+   * Unit of the SVG's `width` and `height`: `px` (default), `mm` or `in`, so
+   * the document opens at its real size. The `viewBox` stays in pixels.
+   */
+  units?: Units;
+  /**
+   * Pixels per inch for `units` mm/in (1-100000). Default 96 (CSS pixels);
+   * the CLI, the service and `image2svg/node` default it to the image's own
+   * resolution metadata when it has any.
+   */
+  dpi?: number;
+  /**
    * Colour mode, pixel art (a nearest-neighbour upscale of a small grid):
    * `auto` traces an image that is exactly such an upscale as its blocks;
    * `blocks` forces that (estimating the grid when it is not exact);
@@ -126,6 +145,8 @@ export interface ResolvedOptions {
   readonly palette: Uint32Array | null;
   readonly detail: number;
   readonly layering: Layering;
+  readonly units: Units;
+  readonly dpi: number;
   readonly pixelArt: PixelArtSetting;
 }
 
@@ -142,6 +163,8 @@ export const DEFAULTS: Omit<ResolvedOptions, 'preset'> = {
   palette: null,
   detail: 0.5,
   layering: 'stacked',
+  units: 'px',
+  dpi: 96,
   pixelArt: 'auto',
 };
 
@@ -169,6 +192,8 @@ const KNOWN_KEYS = new Set<string>([
   'palette',
   'detail',
   'layering',
+  'units',
+  'dpi',
   'pixelArt',
 ]);
 
@@ -255,7 +280,7 @@ export function resolveOptions(options: VectorizeOptions = {}): ResolvedOptions 
   }
 
   return {
-    mode: oneOf('mode', pick('mode'), ['binary', 'grayscale', 'color'] as const),
+    mode: oneOf('mode', pick('mode'), ['binary', 'grayscale', 'color', 'centerline'] as const),
     preset,
     threshold,
     invert: bool('invert', pick('invert')),
@@ -268,6 +293,8 @@ export function resolveOptions(options: VectorizeOptions = {}): ResolvedOptions 
     palette,
     detail: num('detail', pick('detail'), 0, 1),
     layering: oneOf('layering', pick('layering'), ['stacked', 'cutout'] as const),
+    units: oneOf('units', pick('units'), UNITS),
+    dpi: num('dpi', pick('dpi'), 1, 100_000),
     pixelArt: oneOf('pixelArt', pick('pixelArt'), ['auto', 'blocks', 'smooth', 'off'] as const),
   };
 }

@@ -9,6 +9,7 @@ import { resolveOptions, type ResolvedOptions, type VectorizeOptions } from './o
 import { svgHeader, svgPath, SVG_FOOTER } from './svg-document.js';
 import { traceBinary } from './binary/trace-binary.js';
 import { traceColor } from './color/trace-color.js';
+import { traceCenterline } from './centerline/trace-centerline.js';
 import { choosePreset } from './color/auto-preset.js';
 import { pixelGridFor, tracePixelArt } from './pixelart/trace-pixelart.js';
 import type { PipelineEvent, Raster, TraceEvent, VectorizeResult } from './types.js';
@@ -33,6 +34,7 @@ const TRACERS: Readonly<Record<ResolvedOptions['mode'], Tracer>> = {
   binary: traceBinary,
   grayscale: traceColor,
   color: traceColor,
+  centerline: traceCenterline,
 };
 
 /**
@@ -86,7 +88,7 @@ export function* vectorizeSteps(
     resolved = { ...resolveOptions({ ...options, preset: picked }), preset: 'auto' };
   }
   const timings: Record<string, number> = {};
-  const header = svgHeader(raster.width, raster.height);
+  const header = svgHeader(raster.width, raster.height, resolved.units, resolved.dpi);
   const parts: string[] = [header];
   yield { type: 'chunk', text: header };
 

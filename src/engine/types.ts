@@ -18,8 +18,12 @@ export interface Raster {
  * finished part of the SVG that the stepped pipeline can hand out early.
  */
 export interface Layer {
-  /** Fill colour as `#rrggbb`. */
+  /** Fill colour as `#rrggbb`, or `none` for a stroked layer. */
   readonly fill: string;
+  /** Stroke colour as `#rrggbb` (centerline mode); drawn with round caps and joins. */
+  readonly stroke?: string;
+  /** Stroke width in pixels, with `stroke`. */
+  readonly strokeWidth?: number;
   /** Fill opacity 0-1; omitted (1) for opaque layers. */
   readonly opacity?: number;
   /** Path data: relative commands at the requested precision. */
@@ -38,7 +42,7 @@ export type StageTimings = Record<string, number>;
 export interface VectorizeStats {
   readonly width: number;
   readonly height: number;
-  readonly mode: 'binary' | 'grayscale' | 'color';
+  readonly mode: 'binary' | 'grayscale' | 'color' | 'centerline';
   /** The preset used; for `auto`, the one it picked. */
   readonly preset: string | null;
   /** `<path>` elements in the SVG. */

@@ -5,7 +5,7 @@
  * `toConversionRequest` maps them onto the engine's VectorizeOptions.
  */
 import { z } from 'zod';
-import { PRESET_NAMES, type VectorizeOptions } from '../engine/index.js';
+import { OUTPUT_FORMATS, PRESET_NAMES, type OutputFormat, type VectorizeOptions } from '../engine/index.js';
 import { ApiError } from './errors.js';
 import { UPLOAD_ID_PATTERN } from './uploads/types.js';
 
@@ -18,10 +18,10 @@ const integer = (min: number, max: number, description: string) =>
 export const convertParamsSchema = z
   .object({
     color_mode: z
-      .enum(['binary', 'grayscale', 'color'])
+      .enum(['binary', 'grayscale', 'color', 'centerline'])
       .optional()
       .describe(
-        "binary (one colour on transparent), grayscale (grey levels) or color. Default binary, or the preset's",
+        "binary (one colour on transparent), grayscale (grey levels), color, or centerline (line art as stroked centre lines). Default binary, or the preset's",
       ),
     preset: z.enum(PRESET_NAMES).optional().describe('Named set of defaults; auto picks one from the image'),
     threshold: z
@@ -44,6 +44,21 @@ export const convertParamsSchema = z
     curve_tolerance: number(0.01, 10, 'Pixels a curve may stray from the traced outline'),
     precision: integer(0, 4, 'Decimal places of SVG coordinates'),
     layering: z.enum(['stacked', 'cutout']).optional().describe('Colour modes: stacked (no seams) or cutout'),
+    format: z
+      .enum(OUTPUT_FORMATS)
+      .optional()
+      .describe(
+        'Output format: svg (default), pdf, eps or dxf (DXF in millimetres). /convert/streaming answers SVG only',
+      ),
+    units: z
+      .enum(['px', 'mm', 'in'])
+      .optional()
+      .describe('Unit of the SVG width/height (viewBox stays in pixels): px (default), mm or in'),
+    dpi: number(
+      1,
+      100_000,
+      "Pixels per inch for units mm/in and PDF/EPS/DXF sizes; default the image's own, else 96",
+    ),
     pixel_art: z
       .enum(['auto', 'blocks', 'smooth', 'off'])
       .optional()
@@ -66,7 +81,7 @@ export const convertParamsSchema = z
 export type ConvertParams = z.infer<typeof convertParamsSchema>;
 
 const EXPECTED: Readonly<Record<string, string>> = {
-  color_mode: 'binary, grayscale or color',
+  color_mode: 'binary, grayscale, color or centerline',
   preset: PRESET_NAMES.join(', '),
   threshold: 'auto, adaptive or a number from 0 to 255',
   colors: 'auto or an integer from 2 to 256',
@@ -77,6 +92,9 @@ const EXPECTED: Readonly<Record<string, string>> = {
   curve_tolerance: 'a number from 0.01 to 10',
   precision: 'an integer from 0 to 4',
   layering: 'stacked or cutout',
+  format: 'svg, pdf, eps or dxf',
+  units: 'px, mm or in',
+  dpi: 'a number from 1 to 100000',
   pixel_art: 'auto, blocks, smooth or off',
   upload_id: '1-64 characters from A-Z a-z 0-9 _ -',
 };
@@ -104,6 +122,8 @@ export function parseConvertParams(raw: Record<string, unknown>): ConvertParams 
 
 export interface ConversionRequest {
   options: VectorizeOptions;
+  /** Output format when not SVG (absent: SVG); the SVG is converted on the worker thread. */
+  format?: OutputFormat;
   resize: boolean;
   enhance: boolean;
   useCache: boolean;
@@ -126,12 +146,15 @@ export function toConversionRequest(p: ConvertParams): ConversionRequest {
   if (p.layering !== undefined) o.layering = p.layering;
   if (p.pixel_art !== undefined) o.pixelArt = p.pixel_art;
   if (p.transparent_background !== undefined) o.transparentAsBackground = p.transparent_background;
+  if (p.units !== undefined) o.units = p.units;
+  if (p.dpi !== undefined) o.dpi = p.dpi;
   if (p.simplify) {
     o.detail ??= 0.25;
     o.curveTolerance ??= 1.5;
   }
   return {
     options: o,
+    ...(p.format !== undefined && p.format !== 'svg' ? { format: p.format } : {}),
     resize: p.resize ?? false,
     enhance: p.enhance ?? false,
     useCache: p.use_cache ?? true,

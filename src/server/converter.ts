@@ -62,6 +62,11 @@ function decodeEntry(entry: string): { svg: string; stats: JobStats } {
   };
 }
 
+/** Stats with the request's output format, when it is not SVG. */
+function withFormat(stats: JobStats, req: ConversionRequest): JobStats {
+  return req.format === undefined || req.format === 'svg' ? stats : { ...stats, format: req.format };
+}
+
 /** Hash slice size: ~8 ms of sha256 each, so hashing a 100 MB upload never holds the event loop for long. */
 const HASH_SLICE = 4 * 1024 * 1024;
 
@@ -122,7 +127,15 @@ export class Converter {
   async cacheKey(bytes: Uint8Array, req: ConversionRequest): Promise<string> {
     const options = resolvedKeyOptions(req.options);
     const { maxImageDimension, maxImagePixels } = this.#deps.config;
-    const params = JSON.stringify([options, req.resize, req.enhance, maxImageDimension, maxImagePixels]);
+    const fields: unknown[] = [options, req.resize, req.enhance, maxImageDimension, maxImagePixels];
+    // The format only when not SVG, so SVG keys (and their cached entries) stay as they were.
+    const format = req.format ?? 'svg';
+    if (format !== 'svg') fields.push(format);
+    // A physical size without a dpi takes the image's own resolution, which the resolved options (dpi 96)
+    // do not show: such a request must not share a key with one that asks for 96 explicitly.
+    if (req.options.dpi === undefined && (format !== 'svg' || options.units !== 'px'))
+      fields.push('dpi:image');
+    const params = JSON.stringify(fields);
     // One line each (JSON has no raw newline), then the byte count: no two inputs hash the same text.
     const hash = createHash('sha256').update(`${params}\n${ENGINE_VERSION}\n${bytes.length}\n`);
     if (bytes.length > HASH_SLICE) await updateInSlices(hash, bytes);
@@ -182,7 +195,8 @@ export class Converter {
     if (entry === undefined) return null;
     metrics.cacheHits.inc();
     metrics.vectorizations.inc({ cached: 'true' });
-    return { ...decodeEntry(entry), cached: true, engineMs: null };
+    const { svg, stats } = decodeEntry(entry);
+    return { svg, stats: withFormat(stats, req), cached: true, engineMs: null };
   }
 
   /**
@@ -224,6 +238,7 @@ export class Converter {
         options: req.options,
         limits: { maxSide: config.maxImageDimension, maxPixels: config.maxImagePixels, resize: req.resize },
         enhance: req.enhance,
+        format: req.format,
         stream: hooks.onChunk !== undefined,
         progress: hooks.onProgress !== undefined,
       },
@@ -238,7 +253,7 @@ export class Converter {
     metrics.processingSeconds.observe((performance.now() - started) / 1000);
     metrics.vectorizations.inc({ cached: 'false' });
     const { paths, nodes, bytes: size, preset } = output.stats;
-    const stats: JobStats = { paths, nodes, bytes: size, preset };
+    const stats: JobStats = withFormat({ paths, nodes, bytes: size, preset }, req);
     if (cache && req.useCache) await cache.set(key, encodeEntry(output.svg, stats), config.cache.ttlSeconds);
     return { svg: output.svg, stats, cached: false, engineMs: output.engineMs };
   }

@@ -263,7 +263,7 @@ describe('POST /convert refuses bad input with a JSON error a person can act on'
   });
 
   it.each([
-    ['color_mode', 'sepia', /"color_mode": expected binary, grayscale or color, got "sepia"/],
+    ['color_mode', 'sepia', /"color_mode": expected binary, grayscale, color or centerline, got "sepia"/],
     ['threshold', '300', /"threshold": expected auto, adaptive or a number from 0 to 255/],
     ['colors', '1', /"colors": expected auto or an integer from 2 to 256/],
     ['precision', '9', /"precision": expected an integer from 0 to 4/],

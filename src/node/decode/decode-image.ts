@@ -15,7 +15,8 @@ import { gifFrameCrop, type FrameRect } from './gif-frame.js';
 import { decodePngFast } from './png-fast.js';
 import { checkLimits, resolveLimits } from './limits.js';
 import { describeBytes, sniffFormat } from './sniff-format.js';
-import type { DecodedImage, DecodeLimits, ImageFormat, ImageHeader } from './index.js';
+import { bmpDensity, plausibleDensity, pngDensity } from './density.js';
+import type { DecodedImage, DecodeLimits, ImageFormat, ImageHeader } from './types.js';
 
 export { sniffFormat };
 
@@ -86,7 +87,10 @@ async function readLayout(bytes: Uint8Array): Promise<{ header: ImageHeader; cro
   const format = formatOf(bytes);
   if (format === 'bmp') {
     const h = parseBmpHeader(bytes);
-    return { header: { format, width: h.width, height: h.height }, crop: null };
+    return {
+      header: withDensity({ format, width: h.width, height: h.height }, bmpDensity(bytes)),
+      crop: null,
+    };
   }
   let meta: Metadata;
   try {
@@ -103,9 +107,24 @@ async function readLayout(bytes: Uint8Array): Promise<{ header: ImageHeader; cro
       `Corrupt ${FORMAT_NAMES[format]} file: no image size in the header`,
     );
   }
+  const density = plausibleDensity(meta.density);
   const crop = format === 'gif' ? gifFrameCrop(bytes, width, height) : null;
-  if (crop) return { header: { format, width: crop.width, height: crop.height }, crop };
-  return { header: { format, width, height }, crop: null };
+  if (crop) return { header: withDensity({ format, width: crop.width, height: crop.height }, density), crop };
+  return { header: withDensity({ format, width, height }, density), crop: null };
+}
+
+function withDensity(header: ImageHeader, density: number | undefined): ImageHeader {
+  return density === undefined ? header : { ...header, density };
+}
+
+/** The density of the decoded raster: a downscale makes each pixel cover more of the page. */
+function scaledDensity(
+  density: number | undefined,
+  originalWidth: number,
+  width: number,
+): number | undefined {
+  if (density === undefined) return undefined;
+  return originalWidth === width ? density : plausibleDensity((density * width) / originalWidth);
 }
 
 function toRaster(data: Buffer, width: number, height: number): Raster {
@@ -156,14 +175,17 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = {}):
   // A small, plain PNG within the limits decodes here, in this thread; every
   // other file, and every failure, takes the general path below.
   const png = formatOf(bytes) === 'png' ? decodePngFast(bytes, resolved) : null;
-  if (png)
+  if (png) {
+    const density = pngDensity(bytes);
     return {
       raster: png,
       format: 'png',
       originalWidth: png.width,
       originalHeight: png.height,
       resized: false,
+      ...(density === undefined ? {} : { density }),
     };
+  }
   const { header, crop } = await readLayout(bytes);
   const target = checkLimits(header, resolved);
   let raster: Raster;
@@ -177,11 +199,13 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = {}):
   } catch (err) {
     throw corrupt(header.format, err);
   }
+  const density = scaledDensity(header.density, header.width, raster.width);
   return {
     raster,
     format: header.format,
     originalWidth: header.width,
     originalHeight: header.height,
     resized: target !== null,
+    ...(density === undefined ? {} : { density }),
   };
 }

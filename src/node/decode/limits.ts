@@ -3,7 +3,7 @@
  * small file that declares a huge image (a pixel bomb) costs nothing.
  */
 import { DecodeError } from './decode-error.js';
-import type { DecodeLimits, ImageHeader } from './index.js';
+import type { DecodeLimits, ImageHeader } from './types.js';
 
 export const DEFAULT_MAX_PIXELS = 268_402_689;
 export const DEFAULT_MAX_SIDE = 16_384;

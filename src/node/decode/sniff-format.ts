@@ -3,7 +3,7 @@
  * type is never trusted. For bytes that are no supported image, `describeBytes`
  * names what they look like, so the error tells a person what they sent.
  */
-import type { ImageFormat } from './index.js';
+import type { ImageFormat } from './types.js';
 
 function startsWith(bytes: Uint8Array, magic: readonly number[], at = 0): boolean {
   if (bytes.length < at + magic.length) return false;

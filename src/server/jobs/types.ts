@@ -17,6 +17,8 @@ export interface JobStats {
   nodes: number;
   bytes: number;
   preset: string | null;
+  /** Output format of the result when not SVG (pdf, eps, dxf). */
+  format?: 'pdf' | 'eps' | 'dxf';
 }
 
 /** The status document of a job, as GET /tasks/:id answers it (without the URL fields). */

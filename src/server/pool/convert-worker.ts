@@ -4,8 +4,9 @@
  * a time; the pool terminates the thread to stop a conversion.
  */
 import { parentPort } from 'node:worker_threads';
-import { EngineInputError, EngineOptionError, vectorizeSteps } from '../../engine/index.js';
+import { convertSvg, EngineInputError, EngineOptionError, vectorizeSteps } from '../../engine/index.js';
 import { DecodeError, decodeImage } from '../../node/decode/index.js';
+import { withImageDpi } from '../../node/convert-file.js';
 import type { ErrorCode } from '../errors.js';
 import { stretchContrast } from './enhance.js';
 import type { ConvertTask, WorkerReply } from './protocol.js';
@@ -29,7 +30,7 @@ async function convert(task: ConvertTask): Promise<void> {
   if (task.progress) send({ type: 'progress', stage: 'decode', progress: 0 });
   const decoded = await decodeImage(task.bytes, task.limits);
   const raster = task.enhance ? stretchContrast(decoded.raster) : decoded.raster;
-  const steps = vectorizeSteps(raster, task.options);
+  const steps = vectorizeSteps(raster, withImageDpi(task.options, decoded.density, task.format));
   let lastProgress = -1;
   let lastStage = '';
   for (;;) {
@@ -38,7 +39,7 @@ async function convert(task: ConvertTask): Promise<void> {
       send({
         type: 'done',
         output: {
-          svg: r.value.svg,
+          svg: convertSvg(r.value.svg, task.format ?? 'svg'),
           stats: r.value.stats,
           format: decoded.format,
           resized: decoded.resized,

@@ -1,5 +1,5 @@
 /** Messages between the worker pool and its conversion workers. */
-import type { VectorizeOptions, VectorizeStats } from '../../engine/index.js';
+import type { OutputFormat, VectorizeOptions, VectorizeStats } from '../../engine/index.js';
 import type { DecodeLimits, ImageFormat } from '../../node/decode/index.js';
 import type { ErrorCode } from '../errors.js';
 
@@ -7,6 +7,8 @@ export interface ConvertTask {
   /** Encoded image bytes; transferred to the worker. */
   bytes: Uint8Array;
   options: VectorizeOptions;
+  /** Output format: the worker converts the finished SVG to it (default svg). */
+  format?: OutputFormat;
   limits: DecodeLimits;
   /** Apply the light pre-filter of enhance.ts before tracing. */
   enhance: boolean;
@@ -17,6 +19,7 @@ export interface ConvertTask {
 }
 
 export interface ConvertOutput {
+  /** The document: SVG, or the task's format. */
   svg: string;
   stats: VectorizeStats;
   format: ImageFormat;

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { convertParamsSchema, parseConvertParams } from '../convert-params.js';
 import type { ConversionResult } from '../converter.js';
+import { FORMAT_INFO } from '../../engine/index.js';
 import { ApiError } from '../errors.js';
 import { readConversionInput, type ConversionInput } from '../input.js';
 import { dedupeKeyFor, recordFor, scopedUploads } from '../ownership.js';
@@ -59,6 +60,26 @@ export function svgHeaders(result: ConversionResult, t0: number): Record<string,
   return h;
 }
 
+/**
+ * Content-Type (and, for PDF, EPS and DXF, a Content-Disposition file name
+ * `<name>.<ext>`) of an answer in the result's format.
+ */
+export function formatHeaders(
+  result: Pick<ConversionResult, 'stats'>,
+  name = 'converted',
+): {
+  type: string;
+  headers: Record<string, string>;
+} {
+  const format = result.stats.format ?? 'svg';
+  const info = FORMAT_INFO[format];
+  if (format === 'svg') return { type: info.mimeType, headers: {} };
+  return {
+    type: info.mimeType,
+    headers: { 'Content-Disposition': `attachment; filename="${name}${info.extension}"` },
+  };
+}
+
 export async function convertRoutes(
   app: FastifyInstance,
   opts: { service: Service; hide: boolean },
@@ -85,7 +106,11 @@ export async function convertRoutes(
       const t0 = performance.now();
       const { bytes, request } = await input(req);
       const result = await converter.convert(bytes, request);
-      return reply.headers(svgHeaders(result, t0)).type('image/svg+xml; charset=utf-8').send(result.svg);
+      const { type, headers } = formatHeaders(result);
+      return reply
+        .headers({ ...svgHeaders(result, t0), ...headers })
+        .type(type)
+        .send(result.svg);
     },
   );
 
@@ -138,6 +163,12 @@ async function streamConversion(
   if (!service.config.streamingEnabled) throw new ApiError('STREAMING_DISABLED');
   const t0 = performance.now();
   const { bytes, request } = await input(req);
+  if (request.format !== undefined && request.format !== 'svg') {
+    throw new ApiError(
+      'INVALID_OPTION',
+      `Option "format": /convert/streaming answers SVG only; use /convert or /convert/background for ${request.format}`,
+    );
+  }
   const stream = new PassThrough();
   const abort = new AbortController();
   // A client that leaves stops its conversion: the worker thread is terminated.

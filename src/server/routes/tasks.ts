@@ -7,7 +7,7 @@ import { FINAL_STATUSES, type JobRecord } from '../jobs/types.js';
 import { recordFor, withTask } from '../ownership.js';
 import { apiPrefix, type Service } from '../service.js';
 import { schemaOf } from '../validation.js';
-import { svgHeaders } from './convert.js';
+import { formatHeaders, svgHeaders } from './convert.js';
 
 /** A comment line this often keeps proxies from closing a quiet event stream (nginx's default idle timeout is 60 s). */
 const HEARTBEAT_MS = 15_000;
@@ -57,9 +57,10 @@ export async function taskRoutes(
         try {
           const output = await jobs.result(id);
           // No X-Engine-Time: the conversion was not run for this request.
+          const { type, headers } = formatHeaders(output, id);
           return reply
-            .headers(svgHeaders({ ...output, engineMs: null }, t0))
-            .type('image/svg+xml; charset=utf-8')
+            .headers({ ...svgHeaders({ ...output, engineMs: null }, t0), ...headers })
+            .type(type)
             .send(output.svg);
         } catch (e) {
           if (!(e instanceof ApiError) || e.code !== 'TASK_NOT_READY') throw e;

@@ -27,6 +27,7 @@ const MODE_HELP: Readonly<Record<Mode, string>> = {
   binary: 'One colour of ink on a transparent background: logos, text, line art, scans.',
   grayscale: 'Shapes in levels of grey.',
   color: 'Shapes in the image’s own colours.',
+  centerline: 'Line art traced to the middle of each stroke: stroked lines for plotters, cutters and CAD.',
 };
 
 function autoModeHelp(picked: string | null): string {
@@ -82,12 +83,13 @@ export function OptionsPanel({ options, onChange, pickedPreset }: OptionsPanelPr
           ['binary', 'Binary'],
           ['grayscale', 'Grayscale'],
           ['color', 'Colour'],
+          ['centerline', 'Centerline'],
         ]}
         value={autoMode && !pickedPreset ? null : v.mode}
         onChange={(mode) => set('mode', mode)}
       />
 
-      {v.mode === 'binary' ? (
+      {v.mode === 'binary' || v.mode === 'centerline' ? (
         <>
           <Field
             id="threshold"

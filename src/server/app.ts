@@ -132,6 +132,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       size: config.workerPoolSize,
       maxQueue: config.maxQueueSize,
       timeoutMs: config.timeoutSeconds * 1000,
+      pixelBudget: config.pixelBudget,
+      maxTasksPerWorker: config.workerMaxTasks,
+      idleRecycleMs: config.workerIdleSeconds * 1000,
     });
   const backends = selectBackends(config, app.log);
   const cache = deps.cache !== undefined ? deps.cache : backends.cache();
@@ -288,6 +291,7 @@ export function jobProcessor(
     try {
       const r = await converter.convert(input.bytes, input.request, {
         signal: ctx.signal,
+        wait: true,
         onProgress: (stage, progress) => ctx.progress(stage, progress * 100),
       });
       return { svg: r.svg, stats: r.stats, cached: r.cached };

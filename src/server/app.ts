@@ -92,6 +92,8 @@ const EXPOSED_HEADERS = [
   'X-Paths',
   'X-Nodes',
   'X-Svg-Bytes',
+  'X-Shapes',
+  'X-Soft-Layers',
   'X-Preset',
   'Retry-After',
   'X-RateLimit-Limit',

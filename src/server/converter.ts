@@ -51,15 +51,22 @@ const DECODE_CODES: Readonly<Record<string, ErrorCode>> = {
 
 /** Cache value: one header line of stats, then the SVG (cheaper to split than JSON to parse on a hit). */
 function encodeEntry(svg: string, s: JobStats): string {
-  return `${s.paths} ${s.nodes} ${s.bytes} ${s.preset ?? '-'}\n${svg}`;
+  return `${s.paths} ${s.nodes} ${s.bytes} ${s.preset ?? '-'} ${s.shapes ?? 0} ${s.softLayers ?? 0}\n${svg}`;
 }
 
 function decodeEntry(entry: string): { svg: string; stats: JobStats } {
   const nl = entry.indexOf('\n');
-  const [paths, nodes, bytes, preset] = entry.slice(0, nl).split(' ');
+  const [paths, nodes, bytes, preset, shapes, softLayers] = entry.slice(0, nl).split(' ');
   return {
     svg: entry.slice(nl + 1),
-    stats: { paths: +paths, nodes: +nodes, bytes: +bytes, preset: preset === '-' ? null : preset },
+    stats: {
+      paths: +paths,
+      nodes: +nodes,
+      bytes: +bytes,
+      preset: preset === '-' ? null : preset,
+      shapes: +(shapes ?? 0),
+      softLayers: +(softLayers ?? 0),
+    },
   };
 }
 
@@ -276,8 +283,8 @@ export class Converter {
     );
     metrics.processingSeconds.observe((performance.now() - started) / 1000);
     metrics.vectorizations.inc({ cached: 'false' });
-    const { paths, nodes, bytes: size, preset } = output.stats;
-    const stats: JobStats = withFormat({ paths, nodes, bytes: size, preset }, req);
+    const { paths, nodes, bytes: size, preset, shapes, softLayers } = output.stats;
+    const stats: JobStats = withFormat({ paths, nodes, bytes: size, preset, shapes, softLayers }, req);
     if (cache && req.useCache) await cache.set(key, encodeEntry(output.svg, stats), config.cache.ttlSeconds);
     return { svg: output.svg, stats, cached: false, engineMs: output.engineMs };
   }

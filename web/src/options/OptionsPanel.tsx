@@ -234,6 +234,19 @@ export function OptionsPanel({ options, onChange, pickedPreset }: OptionsPanelPr
             onChange={(layering) => set('layering', layering)}
           />
         )}
+        {v.mode !== 'binary' && v.layering === 'stacked' && (
+          <Choice
+            name="shapes"
+            legend="Shapes"
+            help="Auto: circles and ellipses become real shapes, rectangles exact. Off: every outline stays a path."
+            options={[
+              ['auto', 'Auto'],
+              ['off', 'Off'],
+            ]}
+            value={v.shapes}
+            onChange={(shapes) => set('shapes', shapes)}
+          />
+        )}
         <Check
           id="transparent-background"
           label="Keep transparency"

@@ -9,10 +9,11 @@ import {
   type Layering,
   type Mode,
   type PresetName,
+  type ShapesSetting,
   type ThresholdSetting,
 } from '../../../src/engine/options.js';
 
-export type { Layering, Mode, PresetName, ThresholdSetting };
+export type { Layering, Mode, PresetName, ShapesSetting, ThresholdSetting };
 
 export interface OptionValues {
   readonly mode: Mode;
@@ -25,6 +26,7 @@ export interface OptionValues {
   readonly curveTolerance: number;
   readonly precision: number;
   readonly layering: Layering;
+  readonly shapes: ShapesSetting;
   readonly transparentBackground: boolean;
   /** Service-side: a light contrast normalisation and denoise before tracing. */
   readonly enhance: boolean;
@@ -60,6 +62,7 @@ const PARAM: Readonly<Record<OptionKey, string>> = {
   curveTolerance: 'curve_tolerance',
   precision: 'precision',
   layering: 'layering',
+  shapes: 'shapes',
   transparentBackground: 'transparent_background',
   enhance: 'enhance',
   resize: 'resize',
@@ -77,6 +80,7 @@ const BASE: OptionValues = {
   curveTolerance: DEFAULTS.curveTolerance,
   precision: DEFAULTS.precision,
   layering: DEFAULTS.layering,
+  shapes: DEFAULTS.shapes,
   transparentBackground: DEFAULTS.transparentAsBackground,
   enhance: false,
   resize: false,

@@ -1,5 +1,5 @@
 /**
- * The `image2svg` command line: `convert` and `info`. `run` returns the exit
+ * The `image2svg` command line: `convert`, `info` and `worker` (the service's worker role). `run` returns the exit
  * code instead of exiting, so standard output is flushed before the process
  * ends (bin/image2svg.js sets process.exitCode).
  */
@@ -9,6 +9,7 @@ import { ENGINE_VERSION } from '../engine/index.js';
 import { convertCommand } from './convert-command.js';
 import { EXIT_FILES_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './exit-codes.js';
 import { infoCommand } from './info-command.js';
+import { workerCommand } from './worker-command.js';
 
 function packageVersion(): string {
   // Two levels up from both src/cli and dist/cli.
@@ -31,12 +32,13 @@ Examples:
   $ image2svg convert "scans/*.jpg" --out-dir svg --threshold adaptive
   $ cat photo.png | image2svg convert - --preset photo > photo.svg
   $ image2svg info image.bmp
+  $ REDIS_HOST=redis image2svg worker
 
 Run image2svg convert --help for every option. Exit codes: 0 ok, 1 some file
 failed, 2 usage error.`,
     )
     .exitOverride();
-  for (const cmd of [convertCommand(setExitCode), infoCommand(setExitCode)]) {
+  for (const cmd of [convertCommand(setExitCode), infoCommand(setExitCode), workerCommand(setExitCode)]) {
     program.addCommand(cmd.exitOverride().showHelpAfterError('(add --help for usage)'));
   }
   return program;

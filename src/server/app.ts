@@ -27,6 +27,7 @@ import { loggerOptions, OneLinePerRequest } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { WorkerPool } from './pool/worker-pool.js';
 import { convertRoutes } from './routes/convert.js';
+import { readiness } from './readiness.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
 import { uploadRoutes } from './routes/uploads.js';
@@ -144,20 +145,26 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const cache = deps.cache !== undefined ? deps.cache : backends.cache();
   const uploads = deps.uploads ?? backends.uploads();
   let jobs: JobQueue<JobInput> | null = null;
+  const state = { closing: false };
   const metrics = createMetrics({
-    queueDepth: () => pool.stats().queued + (jobs?.counts().pending ?? 0),
+    queueDepth: () => jobs?.counts().pending ?? 0,
+    poolQueueDepth: () => pool.stats().queued,
     jobsInProgress: () => pool.stats().busy,
+    redisUp: config.redis ? () => jobs?.redisUp?.() ?? false : null,
+    ready: async () => {
+      if (!jobs) return {};
+      const r = await readiness({ config, closing: state.closing, workersReady: pool.ready(), cache, jobs });
+      return { sync: r.sync, background: r.background };
+    },
   });
   const converter = new Converter({ pool, cache, config, metrics });
-  const processJob: JobProcessor<JobInput> = async (input, ctx) => {
-    const r = await converter.convert(input.bytes, input.request, {
-      signal: ctx.signal,
-      wait: true,
-      onProgress: (stage, progress) => ctx.progress(stage, progress * 100),
-    });
-    return { svg: r.svg, stats: r.stats, cached: r.cached };
-  };
-  jobs = (deps.jobs ?? backends.jobs)(processJob);
+  const processJob = jobProcessor(converter, backends.kind === 'memory' || deps.jobs ? metrics : null);
+  jobs = deps.jobs
+    ? deps.jobs(processJob)
+    : backends.jobs(processJob, {
+        failed: () => metrics.jobsFailed.inc(),
+        stalled: () => metrics.jobsStalled.inc(),
+      });
   const service: Service = {
     config,
     converter,
@@ -166,7 +173,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     uploads,
     jobs,
     metrics,
-    state: { closing: false },
+    state,
   };
   app.decorate('service', service);
   app.decorateRequest('owner', null);
@@ -255,6 +262,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   // Shutting down: the server stops accepting and closes idle connections once, then waits for the rest.
   // A connection whose request was in flight turns idle when it is answered, and would otherwise stay open
   // until KEEP_ALIVE_TIMEOUT_MS: close such connections as they turn idle.
+  // While draining (SIGTERM, see main.ts) every answer says Connection: close, so clients leave the kept-alive
+  // connections this server is about to close, instead of sending a request on one as it closes.
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    if (service.state.closing) reply.header('Connection', 'close');
+    done(null, payload);
+  });
   let reaper: NodeJS.Timeout | null = null;
   app.addHook('preClose', async () => {
     service.state.closing = true;
@@ -270,6 +283,29 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     await limiter?.close();
   });
   return app;
+}
+
+/**
+ * Runs a background job on the converter (its pool and cache). `failures`, when given, counts jobs that
+ * fail (the in-memory queue; BullMQ's worker counts its own, including jobs failed for stalling).
+ */
+export function jobProcessor(
+  converter: Converter,
+  failures: { jobsFailed: { inc(): void } } | null,
+): JobProcessor<JobInput> {
+  return async (input, ctx) => {
+    try {
+      const r = await converter.convert(input.bytes, input.request, {
+        signal: ctx.signal,
+        wait: true,
+        onProgress: (stage, progress) => ctx.progress(stage, progress * 100),
+      });
+      return { svg: r.svg, stats: r.stats, cached: r.cached };
+    } catch (e) {
+      if (failures && !ctx.signal.aborted) failures.jobsFailed.inc();
+      throw e;
+    }
+  };
 }
 
 /** True when the Accept header ranks text/html above JSON (a browser navigating to /). */

@@ -6,12 +6,14 @@
  * RATE_LIMIT counts). Each backend is built only when asked for, so an app
  * given its own (tests) opens no connection.
  */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MemoryCache } from './cache/memory-cache.js';
 import { RedisCache } from './cache/redis-cache.js';
 import type { ResultCache } from './cache/types.js';
 import type { Config } from './config.js';
 import type { ConversionRequest } from './convert-params.js';
-import { BullmqJobQueue, type JobCodec } from './jobs/bullmq-job-queue.js';
+import { BullmqJobQueue, type JobCodec, type JobHooks } from './jobs/bullmq-job-queue.js';
 import { MemoryJobQueue } from './jobs/memory-job-queue.js';
 import type { JobProcessor, JobQueue } from './jobs/types.js';
 import { MemoryRateLimiter } from './ratelimit/memory-rate-limiter.js';
@@ -27,12 +29,40 @@ export interface BackendLog {
   warn(obj: object, msg: string): void;
 }
 
+/** What the job queue tells the metrics. */
+export interface JobEvents {
+  failed(): void;
+  stalled(): void;
+}
+
+/**
+ * Test-only (test/cluster): with IMAGE2SVG_TEST_JOB_GATE set to a folder, each background conversion
+ * writes `started-<id>-<pid>` there and waits until a file `release` exists, then writes
+ * `done-<id>-<pid>` when it finished. A test paces workers with files instead of racing a clock.
+ */
+export function fileGateHooks(dir: string | undefined): JobHooks | undefined {
+  if (!dir) return undefined;
+  return {
+    async started(id, signal) {
+      writeFileSync(join(dir, `started-${id}-${process.pid}`), '');
+      while (!existsSync(join(dir, 'release'))) {
+        // Stopped like a conversion is (cancel, hand back on shutdown).
+        if (signal.aborted) throw new Error('stopped while held by the test gate');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async finished(id) {
+      writeFileSync(join(dir, `done-${id}-${process.pid}`), '');
+    },
+  };
+}
+
 export interface Backends {
   kind: 'memory' | 'redis';
   /** null when CACHE_ENABLED=false. */
   cache(): ResultCache | null;
   uploads(): UploadStore;
-  jobs(process: JobProcessor<JobInput>): JobQueue<JobInput>;
+  jobs(process: JobProcessor<JobInput>, events?: JobEvents): JobQueue<JobInput>;
   /** RATE_LIMIT's counter, `limit` requests per client and hour. */
   rateLimiter(limit: number): RateLimiter;
 }
@@ -80,6 +110,11 @@ export function describeBackends(config: Config): string {
     : 'embedded: in-memory cache, uploads and job queue (set REDIS_HOST to share them between replicas)';
 }
 
+function testGate(): { hooks: JobHooks } | undefined {
+  const hooks = fileGateHooks(process.env.IMAGE2SVG_TEST_JOB_GATE);
+  return hooks ? { hooks } : undefined;
+}
+
 export function selectBackends(config: Config, log: BackendLog): Backends {
   const redis = config.redis;
   if (!redis) {
@@ -120,7 +155,7 @@ export function selectBackends(config: Config, log: BackendLog): Backends {
         ttlSeconds: config.uploadTtlSeconds,
         maxBytes: config.maxUploadBytes,
       }),
-    jobs: (process) =>
+    jobs: (process, events) =>
       new BullmqJobQueue<JobInput>({
         redis,
         process,
@@ -128,6 +163,12 @@ export function selectBackends(config: Config, log: BackendLog): Backends {
         concurrency: config.workerPoolSize,
         maxPending: maxPending(config),
         ttlSeconds: config.taskResultTtlSeconds,
+        // The api role, and BACKGROUND_PROCESSING=false, take and answer jobs but run none.
+        runWorker: config.role !== 'api' && config.backgroundEnabled,
+        lockMs: config.jobLockSeconds * 1000,
+        stalledIntervalMs: config.jobStalledIntervalSeconds * 1000,
+        ...(events ? { onJobFailed: events.failed, onJobStalled: events.stalled } : {}),
+        ...(testGate() ?? {}),
         onError: throttledWarn(log, 'job queue'),
       }),
     rateLimiter: (limit) =>

@@ -142,7 +142,16 @@ const envSchema = z.object({
   UPLOAD_TTL: num(3600, 1, 31_536_000),
   REQUEST_TIMEOUT: num(300, 1, 86_400),
   TRUST_PROXY: bool(false),
+  SERVICE_ROLE: text('all'),
+  WORKER_METRICS_PORT: num(9100, 0, 65535),
+  SHUTDOWN_DRAIN_SECONDS: num(5, 0, 3600, false),
+  JOB_LOCK_DURATION: num(8, 1, 3600, false),
+  JOB_STALLED_INTERVAL: num(4, 0.5, 3600, false),
 });
+
+/** What a process runs: the HTTP API, the background workers, or both (one process, the default). */
+export type ServiceRole = 'api' | 'worker' | 'all';
+const ROLES: readonly ServiceRole[] = ['api', 'worker', 'all'];
 
 /** Every variable the service reads. */
 export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
@@ -183,6 +192,16 @@ export interface Config {
   requestTimeoutSeconds: number;
   /** Take the client address from X-Forwarded-For (behind nginx or an ingress). */
   trustProxy: boolean;
+  /** SERVICE_ROLE: `api` serves HTTP and runs no job, `worker` runs only jobs, `all` both. */
+  role: ServiceRole;
+  /** The worker role's /health, /ready and /metrics port. */
+  workerMetricsPort: number;
+  /** After SIGTERM, /ready answers 503 and the service keeps serving this long before closing. */
+  shutdownDrainSeconds: number;
+  /** A running job's lock lasts this long (renewed at half); a dead worker's job is free again after it. */
+  jobLockSeconds: number;
+  /** How often workers look for jobs whose lock expired (stalled) and put them back to wait. */
+  jobStalledIntervalSeconds: number;
 }
 
 /** Secrets that may come from a file (Docker and Kubernetes secrets): `X_FILE` names it, its trimmed content is X. */
@@ -265,6 +284,21 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.CHUNK_SIZE! > e.MAX_UPLOAD_SIZE!) {
     problems.push(`CHUNK_SIZE: ${e.CHUNK_SIZE} is larger than MAX_UPLOAD_SIZE (${e.MAX_UPLOAD_SIZE})`);
   }
+  const role = (e.SERVICE_ROLE ?? 'all').toLowerCase() as ServiceRole;
+  if (!ROLES.includes(role)) {
+    problems.push(`SERVICE_ROLE: expected one of ${ROLES.join(', ')}, got "${e.SERVICE_ROLE}"`);
+  } else if (role !== 'all' && !e.REDIS_HOST) {
+    problems.push(
+      `SERVICE_ROLE: "${role}" needs REDIS_HOST: without Redis the job queue is in this process's memory, ` +
+        'so there is nothing to share between an api and a worker process (use SERVICE_ROLE=all)',
+    );
+  }
+  if (e.JOB_STALLED_INTERVAL! > e.JOB_LOCK_DURATION!) {
+    problems.push(
+      `JOB_STALLED_INTERVAL: ${e.JOB_STALLED_INTERVAL} s is longer than JOB_LOCK_DURATION (${e.JOB_LOCK_DURATION} s); ` +
+        "a dead worker's job would wait for the next check long after its lock expired",
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -303,5 +337,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     uploadTtlSeconds: e.UPLOAD_TTL!,
     requestTimeoutSeconds: e.REQUEST_TIMEOUT!,
     trustProxy: e.TRUST_PROXY,
+    role,
+    workerMetricsPort: e.WORKER_METRICS_PORT!,
+    shutdownDrainSeconds: e.SHUTDOWN_DRAIN_SECONDS!,
+    jobLockSeconds: e.JOB_LOCK_DURATION!,
+    jobStalledIntervalSeconds: e.JOB_STALLED_INTERVAL!,
   };
 }

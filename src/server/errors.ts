@@ -39,6 +39,11 @@ export const ERRORS = {
     status: 503,
     message: 'Background processing is disabled on this server (BACKGROUND_PROCESSING=false)',
   },
+  QUEUE_UNAVAILABLE: {
+    status: 503,
+    message:
+      'The background job queue (Redis) is unavailable; synchronous POST /convert still works. Retry after the time in Retry-After',
+  },
   UNAUTHORIZED: { status: 401, message: 'A valid X-API-Key header is required' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; retry after the time in Retry-After' },
   NOT_FOUND: { status: 404, message: 'Not found' },

@@ -4,6 +4,12 @@
  * processing_seconds, cache_hits_total, http_requests_total), plus queue
  * depth, jobs in progress and the default Node process metrics. Each app has
  * its own registry, so several apps in one process (tests) do not collide.
+ *
+ * `image2svg_queue_depth` is the background jobs waiting. On Redis it is the
+ * shared queue's count, the same on every replica: aggregate it with max(),
+ * never sum(). `image2svg_pool_queue_depth` is this process's conversions
+ * waiting for a thread (sum() over replicas). Redis connectivity, readiness
+ * per path and failed/stalled job counters are for the alerts.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -20,16 +26,29 @@ export interface Metrics {
   cacheHits: Counter<never>;
   httpRequests: Counter<'method' | 'route' | 'status'>;
   queueDepth: Gauge<never>;
+  poolQueueDepth: Gauge<never>;
   jobsInProgress: Gauge<never>;
+  redisUp: Gauge<never> | null;
+  ready: Gauge<'path'>;
+  jobsFailed: Counter<never>;
+  jobsStalled: Counter<never>;
 }
 
 export interface GaugeSources {
+  /** Background jobs waiting (the shared queue's count on Redis). */
   queueDepth: () => number;
+  /** Conversions of this process waiting for a worker thread. */
+  poolQueueDepth?: () => number;
   jobsInProgress: () => number;
+  /** 1/0 with Redis configured; absent (null) without: no gauge, nothing to alert on. */
+  redisUp?: (() => boolean) | null;
+  /** Readiness of each path; the worker role reports only `background`. */
+  ready?: () => Promise<{ sync?: boolean; background?: boolean }>;
 }
 
 export function createMetrics(sources: GaugeSources): Metrics {
   const registry = new Registry();
+  const redisUp = sources.redisUp ?? null;
   collectDefaultMetrics({ register: registry });
   return {
     registry,
@@ -63,11 +82,52 @@ export function createMetrics(sources: GaugeSources): Metrics {
     }),
     queueDepth: new Gauge({
       name: 'image2svg_queue_depth',
-      help: 'Conversions waiting for a worker thread, plus background jobs pending',
+      help: 'Background jobs waiting for a worker; on Redis the shared count, the same on every replica (aggregate with max)',
       registers: [registry],
       collect() {
         this.set(sources.queueDepth());
       },
+    }),
+    poolQueueDepth: new Gauge({
+      name: 'image2svg_pool_queue_depth',
+      help: "Conversions waiting for one of this process's worker threads",
+      registers: [registry],
+      collect() {
+        this.set(sources.poolQueueDepth?.() ?? 0);
+      },
+    }),
+    redisUp: redisUp
+      ? new Gauge({
+          name: 'image2svg_redis_up',
+          help: 'Whether the connection to Redis (job queue, cache, uploads) is up (1) or not (0)',
+          registers: [registry],
+          collect() {
+            this.set(redisUp() ? 1 : 0);
+          },
+        })
+      : null,
+    ready: new Gauge({
+      name: 'image2svg_ready',
+      help: 'Readiness by path: sync (POST /convert) and background (jobs on the queue), 1 ready, 0 not',
+      labelNames: ['path'],
+      registers: [registry],
+      async collect() {
+        const r = (await sources.ready?.()) ?? {};
+        for (const path of ['sync', 'background'] as const) {
+          const v = r[path];
+          if (v !== undefined) this.set({ path }, v ? 1 : 0);
+        }
+      },
+    }),
+    jobsFailed: new Counter({
+      name: 'image2svg_jobs_failed_total',
+      help: 'Background jobs that ended failed (not cancelled), counted by the process that ran them',
+      registers: [registry],
+    }),
+    jobsStalled: new Counter({
+      name: 'image2svg_jobs_stalled_total',
+      help: 'Background jobs found stalled (worker died or lost its lock) and put back to wait',
+      registers: [registry],
     }),
     jobsInProgress: new Gauge({
       name: 'image2svg_jobs_in_progress',

@@ -67,8 +67,11 @@ export async function closeRedis(client: Redis): Promise<void> {
   }
 }
 
-/** PING with a deadline, for readiness: a Redis that is away answers false instead of hanging the probe. */
+/** PING with a deadline, for readiness: a Redis that is away answers false at once instead of hanging the probe. */
 export async function pingRedis(client: Redis, timeoutMs = 1000): Promise<boolean> {
+  // A connection that is down answers false at once: a probe's own timeout (Kubernetes: 1 s) must not
+  // be spent waiting for a reconnect.
+  if (client.status !== 'ready') return false;
   let timer: NodeJS.Timeout | undefined;
   try {
     const reply = await Promise.race([
@@ -113,4 +116,32 @@ export function defineScript(client: Redis, name: string, numberOfKeys: number, 
     return commands[`${name}Buffer`]!.call(client, ...keys, ...args);
   };
   return run;
+}
+
+/**
+ * Redis's `maxmemory-policy`, from INFO (CONFIG GET is often renamed away on managed Redis), or null when
+ * Redis does not say. The job queue needs `noeviction`: any other policy may drop a job's keys under
+ * memory pressure.
+ */
+export async function evictionPolicy(client: Redis): Promise<string | null> {
+  const info = await client.info('memory');
+  const match = /^maxmemory_policy:(\S+)/m.exec(info);
+  return match ? match[1]! : null;
+}
+
+/** True for the errors ioredis raises while Redis is away (refused, closed, retries exhausted, timed out). */
+export function isConnectionError(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (
+    code &&
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)
+  )
+    return true;
+  return (
+    e.name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|Stream isn't writeable|Command timed out|Reached the max retries|connect E|LOADING/.test(
+      e.message,
+    )
+  );
 }

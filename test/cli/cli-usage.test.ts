@@ -27,6 +27,12 @@ describe('help and version', () => {
     expect(r.stdout).toContain('Exit codes: 0 ok, 1 some file');
   });
 
+  it('worker without REDIS_HOST is a usage error naming the variable (nothing to share without Redis)', async () => {
+    const r = await runCli(['worker'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/SERVICE_ROLE: "worker" needs REDIS_HOST/);
+  });
+
   it('convert --help lists every engine option and the examples', async () => {
     const r = await runCli(['convert', '--help']);
     expect(r.code).toBe(0);

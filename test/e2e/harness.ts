@@ -86,6 +86,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
     BACKEND_PORT: String(port),
     WORKER_POOL_SIZE: '1',
     LOG_LEVEL: 'warn',
+    SHUTDOWN_DRAIN_SECONDS: '0',
     ...env,
   };
   delete childEnv.REDIS_HOST;

@@ -183,11 +183,22 @@ describe('readiness', () => {
     expect(ready.json()).toMatchObject({
       status: 'ready',
       checks: { workers: true, cache: true, jobs: true },
+      paths: { sync: 'ready', background: 'ready' },
+      background: { redis: null, eviction_policy: null },
     });
+    expect(ready.headers.connection).not.toBe('close');
     app.service.state.closing = true;
     const closing = await app.inject('/ready');
     expect(closing.statusCode).toBe(503);
-    expect(closing.json()).toMatchObject({ status: 'not_ready', checks: { accepting: false } });
-    expect((await app.inject('/health')).statusCode).toBe(200);
+    expect(closing.json()).toMatchObject({
+      status: 'not_ready',
+      checks: { accepting: false },
+      paths: { sync: 'not_ready', background: 'degraded' },
+      background: { reason: 'shutting down' },
+    });
+    // Draining: still served, each answer telling the client to leave its kept-alive connection.
+    const health = await app.inject('/health');
+    expect(health.statusCode).toBe(200);
+    expect(health.headers.connection).toBe('close');
   });
 });

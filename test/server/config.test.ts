@@ -76,6 +76,18 @@ describe('loadConfig', () => {
     expect(c.rateLimitPerHour).toBe(100);
   });
 
+  it("defaults: role all, drain 5 s, lock 8 s and stalled check 4 s (a dead worker's job free within 12 s), worker port 9100", () => {
+    const c = loadConfig({});
+    expect([
+      c.role,
+      c.shutdownDrainSeconds,
+      c.jobLockSeconds,
+      c.jobStalledIntervalSeconds,
+      c.workerMetricsPort,
+    ]).toEqual(['all', 5, 8, 4, 9100]);
+    expect(loadConfig({ SERVICE_ROLE: 'Worker', REDIS_HOST: 'redis' }).role).toBe('worker');
+  });
+
   it('uses BACKEND_WORKERS as the pool size when WORKER_POOL_SIZE is unset, and maps level names', () => {
     expect(loadConfig({ BACKEND_WORKERS: '3' }).workerPoolSize).toBe(3);
     expect(loadConfig({ LOG_LEVEL: 'WARNING' }).logLevel).toBe('warn');
@@ -97,6 +109,16 @@ describe('loadConfig', () => {
       /^CHUNK_SIZE: 2097152 is larger than MAX_UPLOAD_SIZE/,
     ],
     [{ RATE_LIMIT: '1.5' }, /^RATE_LIMIT: expected an integer/],
+    [{ SERVICE_ROLE: 'both' }, /^SERVICE_ROLE: expected one of api, worker, all, got "both"$/],
+    [{ SERVICE_ROLE: 'worker' }, /^SERVICE_ROLE: "worker" needs REDIS_HOST: .*nothing to share/],
+    [{ SERVICE_ROLE: 'api' }, /^SERVICE_ROLE: "api" needs REDIS_HOST/],
+    [{ SHUTDOWN_DRAIN_SECONDS: '-1' }, /^SHUTDOWN_DRAIN_SECONDS: expected a number from 0/],
+    [{ JOB_LOCK_DURATION: '0' }, /^JOB_LOCK_DURATION: expected a number from 1/],
+    [
+      { JOB_LOCK_DURATION: '5', JOB_STALLED_INTERVAL: '10' },
+      /^JOB_STALLED_INTERVAL: 10 s is longer than JOB_LOCK_DURATION/,
+    ],
+    [{ WORKER_METRICS_PORT: '70000' }, /^WORKER_METRICS_PORT: expected an integer from 0 to 65535/],
   ])('names the variable and the problem: %j', (env, message) => {
     const found = problems(env as Record<string, string>);
     expect(found).toHaveLength(1);

@@ -55,6 +55,14 @@ describe('GET /metrics', () => {
     moved('http_requests_total{method="GET",route="/tasks/:id",status="404"}', 1);
     expect(after.has('image2svg_queue_depth')).toBe(true);
     expect(after.has('image2svg_jobs_in_progress')).toBe(true);
+    expect(after.get('image2svg_pool_queue_depth')).toBe(0);
+    // Readiness gauges: polled, since the threads may still be loading (the pool replaces any it stopped).
+    await expect.poll(async () => (await scrape()).get('image2svg_ready{path="sync"}')).toBe(1);
+    expect(after.get('image2svg_ready{path="background"}')).toBe(1);
+    expect(after.get('image2svg_jobs_failed_total')).toBe(0);
+    expect(after.get('image2svg_jobs_stalled_total')).toBe(0);
+    // No Redis configured: no connectivity gauge to alert on.
+    expect(after.has('image2svg_redis_up')).toBe(false);
     expect(after.get('process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(after.has('nodejs_eventloop_lag_seconds')).toBe(true);
   });

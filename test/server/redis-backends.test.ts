@@ -335,6 +335,61 @@ describe.skipIf(binary === null)('Redis backends', () => {
       expect((await late.get(record.task_id)).progress).toBe(100);
     });
 
+    it('a job run again after its conversion finished (lost lock) answers the stored result, converting nothing', async () => {
+      const shared = { prefix: prefix() };
+      const api = queue({ ...shared, process: never, runWorker: false });
+      const { record } = await api.submit('k', 'converted before the outage');
+      // What a worker whose lock expired during a Redis outage left: the finished result, written once
+      // Redis came back, with the job still to be completed by whoever runs it next.
+      const stored = {
+        svg: '<svg id="stored"/>',
+        stats: { paths: 1, nodes: 4, bytes: 18, preset: null },
+        at: Date.now(),
+      };
+      const raw = createRedis(settings, 'commands', 'test', ignore);
+      const ns = `${shared.prefix}:{image2svg-convert}:`;
+      await raw.set(`${ns}result:${record.task_id}`, JSON.stringify(stored));
+      const failed: string[] = [];
+      queue({ ...shared, process: never, onJobFailed: () => failed.push('failed') });
+      await expect.poll(async () => (await api.get(record.task_id)).status).toBe('completed');
+      expect((await api.result(record.task_id)).svg).toBe('<svg id="stored"/>');
+      expect(failed).toEqual([]);
+      // The job really ended: its input and stored result are gone.
+      await expect
+        .poll(() => raw.exists(`${ns}input:${record.task_id}`, `${ns}result:${record.task_id}`))
+        .toBe(0);
+      raw.disconnect();
+    });
+
+    it('calls answer 503 QUEUE_UNAVAILABLE at once while the connection is down, and readiness says why', async () => {
+      const api = queue({ prefix: prefix(), process: never, runWorker: false });
+      await api.submit('k', 'x');
+      expect(api.redisUp()).toBe(true);
+      expect(await api.backgroundState()).toEqual({ ready: true, redis: true, evictionPolicy: 'noeviction' });
+      const down = queue({
+        prefix: prefix(),
+        process: never,
+        runWorker: false,
+        redis: { ...settings, port: 1 },
+      });
+      await expect(down.submit('k', 'x')).rejects.toMatchObject({
+        code: 'QUEUE_UNAVAILABLE',
+        status: 503,
+        headers: { 'Retry-After': '5' },
+      });
+      // Once a connection attempt failed, every call answers without waiting.
+      const t0 = Date.now();
+      await expect(down.get('any')).rejects.toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+      await expect(down.submit('k', 'y')).rejects.toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(down.redisUp()).toBe(false);
+      expect(await down.backgroundState()).toMatchObject({
+        ready: false,
+        redis: false,
+        reason: 'Redis is not answering',
+      });
+    });
+
     it('a cancel on one replica stops the run on the replica that runs it', async () => {
       const shared = { prefix: prefix() };
       const worker = remote();

@@ -1,8 +1,9 @@
 /**
  * The service on Redis, end to end: two app replicas configured only with
  * REDIS_HOST/REDIS_PORT/REDIS_PASSWORD share the result cache, the chunked
- * uploads, the background jobs and the RATE_LIMIT counts; readiness follows
- * Redis, and the rate limit lets requests through while Redis is away; the
+ * uploads, the background jobs and the RATE_LIMIT counts; readiness reports
+ * the background path (Redis) while staying ready for /convert without it,
+ * and the rate limit lets requests through while Redis is away; the
  * started server names its Redis without the password. Runs its own
  * redis-server (with a password, as the production compose file does).
  */
@@ -138,26 +139,55 @@ describe.skipIf(binary === null)('the service on Redis', () => {
     expect(viaId.body).toBe((await post(two, '/convert?precision=1', fileForm(image))).body);
   });
 
-  it('is ready while Redis answers, and not ready (503, naming the checks) when it does not', async () => {
+  it('is ready while Redis answers; without Redis stays ready for /convert, reports the background path degraded and answers 503 QUEUE_UNAVAILABLE', async () => {
     // Polled: a worker thread stopped by the cancel above is being replaced, and readiness waits for it.
     await expect
       .poll(async () => (await one.inject('/ready')).json(), { timeout: 10_000 })
       .toMatchObject({
         status: 'ready',
         checks: { cache: true, jobs: true },
+        paths: { sync: 'ready', background: 'ready' },
+        background: { redis: true, eviction_policy: 'noeviction' },
       });
     const away = await makeApp({ ...env, REDIS_PORT: '1' });
     try {
-      const ready = await away.inject('/ready');
-      expect(ready.statusCode).toBe(503);
-      expect(ready.json()).toMatchObject({ status: 'not_ready', checks: { cache: false, jobs: false } });
+      await expect
+        .poll(
+          async () => {
+            const r = await away.inject('/ready');
+            return { code: r.statusCode, body: r.json() };
+          },
+          { timeout: 10_000 },
+        )
+        .toMatchObject({
+          code: 200,
+          body: {
+            status: 'ready',
+            checks: { cache: false, jobs: false, workers: true },
+            paths: { sync: 'ready', background: 'degraded' },
+            background: { redis: false, reason: 'Redis is not answering' },
+          },
+        });
       expect((await away.inject('/health')).statusCode).toBe(200);
+      const sync = await post(away, '/convert', fileForm(image));
+      expect(sync.statusCode).toBe(200);
       const refused = await post(away, '/convert/background', fileForm(image));
       expect(refused.statusCode).toBe(503);
+      expect(refused.json()).toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
       expect(refused.headers['retry-after']).toBe('5');
+      const status = await away.inject('/tasks/some-task');
+      expect(status.statusCode).toBe(503);
+      expect(status.json()).toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+      const metrics = (await away.inject('/metrics')).body;
+      expect(metrics).toMatch(/^image2svg_redis_up 0$/m);
+      expect(metrics).toMatch(/^image2svg_ready\{path="sync"\} 1$/m);
+      expect(metrics).toMatch(/^image2svg_ready\{path="background"\} 0$/m);
     } finally {
       await away.close();
     }
+    const metrics = (await one.inject('/metrics')).body;
+    expect(metrics).toMatch(/^image2svg_redis_up 1$/m);
+    expect(metrics).toMatch(/^image2svg_ready\{path="background"\} 1$/m);
   });
 
   it('replicas share the RATE_LIMIT count: requests answered by one count on the other', async () => {
@@ -227,6 +257,7 @@ describe.skipIf(binary === null)('the service on Redis', () => {
         PATH: process.env.PATH,
         BACKEND_HOST: '127.0.0.1',
         BACKEND_PORT: '0',
+        SHUTDOWN_DRAIN_SECONDS: '0',
         LOG_LEVEL: 'debug',
         ...env,
       },

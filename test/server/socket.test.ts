@@ -355,6 +355,7 @@ describe('SIGTERM', () => {
         BACKEND_HOST: '127.0.0.1',
         BACKEND_PORT: '0',
         WORKER_POOL_SIZE: '1',
+        SHUTDOWN_DRAIN_SECONDS: '0',
         LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,8 +5,22 @@
  *
  * - Jobs: a BullMQ Queue (adds), Worker (runs `concurrency` at a time) and
  *   QueueEvents (every replica hears every job's changes, for subscribe()).
- * - Input: its own binary key with a TTL, not the job's JSON data, and
- *   deleted when the job ends; the job keeps only its dedupe key and times.
+ * - Input: its own binary key with a TTL, not the job's JSON data, kept
+ *   until the job really ends (BullMQ recorded it completed or failed), so a
+ *   job whose lock expired during a Redis outage and is run again still has
+ *   its input; the job keeps only its dedupe key and times.
+ * - At-least-once delivery made idempotent: a finished conversion is written
+ *   to `result:<id>` (retried until Redis answers again) before the job is
+ *   reported complete, and a job run again (stalled, recovered from a dead
+ *   worker or an outage) answers that result instead of converting again.
+ * - Lock and stalled check: `lockMs` / `stalledIntervalMs` (JOB_LOCK_DURATION,
+ *   JOB_STALLED_INTERVAL) bound how long a dead worker's job stays frozen;
+ *   such a job reads back `recovered: true` with its `attempts`.
+ * - Redis away: calls fail fast with 503 QUEUE_UNAVAILABLE (Retry-After)
+ *   instead of hanging or answering 500; `redisUp()` and `backgroundReady()`
+ *   feed readiness and metrics. A Redis whose maxmemory-policy is not
+ *   `noeviction` makes the background path unready (and the worker role
+ *   refuses to start, see worker.ts).
  * - Dedupe: identical running jobs are joined (dedupe-keys.ts).
  * - Progress: job.updateProgress({percent, stage, at}), never lower than
  *   what the job already shows (also after a stalled job restarts elsewhere).
@@ -29,6 +43,8 @@ import { ApiError } from '../errors.js';
 import {
   closeRedis,
   createRedis,
+  evictionPolicy,
+  isConnectionError,
   pingRedis,
   type RedisPurpose,
   type RedisSettings,
@@ -66,8 +82,33 @@ export interface BullmqJobQueueOptions<I> {
   runWorker?: boolean;
   /** How long close(false) waits for running jobs to hand themselves back. Default 5 s. */
   handBackMs?: number;
+  /** A running job's lock, renewed at half of it. Default 8 s. */
+  lockMs?: number;
+  /** How often the worker looks for stalled jobs (lock expired). Default 4 s. */
+  stalledIntervalMs?: number;
+  /** Told when a job of this worker ends failed, and when this worker finds a stalled job (metrics). */
+  onJobFailed?: () => void;
+  onJobStalled?: () => void;
+  /** Test-only hooks around a job's conversion (IMAGE2SVG_TEST_JOB_GATE, see backends.ts). */
+  hooks?: JobHooks;
   clock?: Clock;
   onError?: (err: unknown) => void;
+}
+
+/** Called around a conversion: `started` may hold it back (a test pacing workers), `finished` after it. */
+export interface JobHooks {
+  started(id: string, signal: AbortSignal): Promise<void>;
+  finished(id: string): Promise<void>;
+}
+
+/** Where the background path stands: Redis answers, and its eviction policy keeps jobs. */
+export interface BackgroundState {
+  ready: boolean;
+  redis: boolean;
+  /** Redis's maxmemory-policy, null until read. */
+  evictionPolicy: string | null;
+  /** Why it is not ready. */
+  reason?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -76,6 +117,25 @@ const HAND_BACK = 'handed back';
 /** A job refused for want of a free thread is tried again this much later. */
 const BUSY_RETRY_MS = 1000;
 const READY_MS = 5000;
+/** A stalled job (lock expired: dead worker, Redis outage) is put back to wait this many times before failing. */
+const MAX_STALLED = 5;
+/** Attempts of a job whose runs lose Redis (each failure of the job itself is final at once). */
+const REDIS_ATTEMPTS = 5;
+/** How long a finished result written during an outage keeps being retried. */
+const RESULT_WRITE_MS = 10 * 60_000;
+
+/** A failure reason that records a cancel, not a failure (metrics count failures). */
+function isCancel(reason: string | undefined): boolean {
+  return reason !== undefined && reason.includes('"code":"CANCELLED"');
+}
+
+function unavailable(detail = 'Redis is not answering'): ApiError {
+  return new ApiError(
+    'QUEUE_UNAVAILABLE',
+    `The background job queue is unavailable (${detail}); synchronous POST /convert still works`,
+    { 'Retry-After': '5' },
+  );
+}
 
 /** Waits for `p` (at most `ms`), ignoring its failure. */
 async function settled(p: Promise<unknown> | undefined, ms = Infinity): Promise<void> {
@@ -99,7 +159,14 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
   readonly #worker: Worker<StoredData, StoredResult> | null;
   readonly #dedupe: DedupeKeys;
   readonly #ready: Promise<unknown>;
-  readonly #running = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
+  /** Runs of each job in this process (two when a job stalled here and was taken again). */
+  readonly #running = new Map<string, Set<{ controller: AbortController; done: Promise<unknown> }>>();
+  readonly #queueConnection: Redis;
+  #policy: string | null = null;
+  /** Connected once: from then on a connection that is down fails calls at once. */
+  #started = false;
+  /** A connection attempt failed or a connection closed: Redis is away until `ready` again. */
+  #lost = false;
   readonly #watchers = new JobWatchers((id) =>
     this.#load(id).then(
       (r) => r.record,
@@ -129,6 +196,7 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
     this.#client = connect('commands', 'commands');
     this.#subscriber = connect('cancel');
     const queueConnection = connect('queue', 'commands');
+    this.#queueConnection = queueConnection;
     const eventsConnection = connect('events');
     this.#connections = [this.#client, this.#subscriber, queueConnection, eventsConnection];
     this.#dedupe = new DedupeKeys(this.#client, this.#ns, this.#inputTtlMs);
@@ -151,21 +219,54 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
         ...bull,
         connection: workerConnection,
         concurrency: opts.concurrency,
+        lockDuration: opts.lockMs ?? 8000,
+        stalledInterval: opts.stalledIntervalMs ?? 4000,
+        maxStalledCount: MAX_STALLED,
+        // Completion written while Redis was away is retried this often (BullMQ's default is 15 s).
+        runRetryDelay: 500,
       });
       this.#worker.on('error', onError);
+      // The job really ended (BullMQ recorded it): only now its input and stored result may go.
+      this.#worker.on('completed', (job) => void this.#ended(job));
+      this.#worker.on('failed', (job) => {
+        // A run that lost Redis is retried (the job is not finished: no finishedOn) and keeps its input.
+        if (job && !job.finishedOn) return;
+        if (!job || !isCancel(job.failedReason)) opts.onJobFailed?.();
+        if (job) void this.#ended(job);
+      });
+      this.#worker.on('stalled', () => opts.onJobStalled?.());
     } else {
       this.#worker = null;
     }
     this.#subscriber.on('message', (_channel: string, id: string) => {
-      this.#running.get(id)?.controller.abort(CANCEL);
+      this.#abort(id, CANCEL);
       this.#watchers.changed(id);
     });
+    const connected = (c: Redis) =>
+      c.status === 'ready'
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => c.once('ready', () => resolve()));
     this.#ready = Promise.all([
+      connected(this.#client),
+      connected(queueConnection),
+      this.#queue.waitUntilReady(),
       this.#events.waitUntilReady(),
       this.#worker?.waitUntilReady(),
       this.#subscriber.subscribe(`${this.#ns}cancel`),
     ]);
-    this.#ready.catch(onError);
+    this.#ready.then(() => (this.#started = true), onError);
+    const readPolicy = () =>
+      void evictionPolicy(this.#client).then(
+        (p) => (this.#policy = p),
+        () => {},
+      );
+    this.#client.on('ready', readPolicy);
+    for (const c of [this.#client, queueConnection]) {
+      c.on('close', () => (this.#lost = true));
+      c.on('ready', () => {
+        if (this.#client.status === 'ready' && queueConnection.status === 'ready') this.#lost = false;
+      });
+    }
     this.#timer = setInterval(() => void this.#refreshCounts().catch(onError), 2000);
     this.#timer.unref();
   }
@@ -174,15 +275,7 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
   async #whenReady(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const away = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new ApiError('BUSY', 'The job queue (Redis) is not answering; retry later', {
-              'Retry-After': '5',
-            }),
-          ),
-        READY_MS,
-      );
+      timer = setTimeout(() => reject(unavailable()), READY_MS);
     });
     try {
       await Promise.race([this.#ready, away]);
@@ -191,7 +284,42 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
     }
   }
 
-  #key(kind: 'input' | 'known' | 'cancelled', id: string): string {
+  /**
+   * Fails fast while Redis is away, before any command is queued behind a dead connection; before the
+   * first connection (start-up) it waits for it a moment instead.
+   */
+  async #checkConnected(): Promise<void> {
+    if (this.#client.status === 'ready' && this.#queueConnection.status === 'ready') return;
+    if (this.#started || this.#lost) throw unavailable();
+    await this.#whenReady();
+  }
+
+  /** Runs a public call: Redis errors become 503 QUEUE_UNAVAILABLE, our own ApiErrors pass through. */
+  async #guard<T>(fn: () => Promise<T>): Promise<T> {
+    await this.#checkConnected();
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof ApiError) throw e;
+      if (isConnectionError(e) || this.#client.status !== 'ready') throw unavailable();
+      throw e;
+    }
+  }
+
+  /** Retries `fn` while Redis is away (a worker finishing a job across an outage), for `ms` at most. */
+  async #retryRedis<T>(fn: () => Promise<T>, ms: number): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (let delay = 200; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!isConnectionError(e) || Date.now() + delay > deadline || this.#closed) throw e;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  #key(kind: 'input' | 'known' | 'cancelled' | 'result', id: string): string {
     return `${this.#ns}${kind}:${id}`;
   }
 
@@ -210,6 +338,7 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
   }
 
   async #refreshCounts(): Promise<void> {
+    if (this.#client.status !== 'ready') return;
     const c = await this.#queue.getJobCounts('wait', 'prioritized', 'delayed', 'active');
     this.#counts = {
       pending: (c.wait ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0),
@@ -238,6 +367,8 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
           progress: job.progress,
           returnvalue: job.returnvalue,
           failedReason: job.failedReason,
+          attemptsStarted: job.attemptsStarted,
+          stalledCounter: job.stalledCounter,
         },
         this.#ttlMs,
       );
@@ -252,42 +383,75 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
 
   async #expire(id: string, job: Job | undefined): Promise<void> {
     await job?.remove().catch(() => {});
-    await this.#client.del(this.#key('cancelled', id), this.#key('input', id));
+    await this.#client.del(this.#key('cancelled', id), this.#key('input', id), this.#key('result', id));
+  }
+
+  /** A job BullMQ recorded as completed or failed: its input, stored result and dedupe key go. */
+  async #ended(job: Job<StoredData, StoredResult>): Promise<void> {
+    const id = job.id!;
+    try {
+      await this.#retryRedis(() => this.#client.del(this.#key('input', id), this.#key('result', id)), 60_000);
+      await this.#dedupe.release(job.data.key, id);
+    } catch (e) {
+      // Left to their TTL.
+      this.#onError(e);
+    }
   }
 
   async submit(key: string, input: I): Promise<SubmitResult> {
     if (this.#closed) throw new ApiError('BUSY', 'The server is shutting down', { 'Retry-After': '5' });
+    await this.#checkConnected();
     await this.#whenReady();
-    const id = randomUUID();
-    const joined = await this.#dedupe.claim(key, id, (holder) =>
-      this.#load(holder).then(
-        (r) => r.record,
-        () => null,
-      ),
-    );
-    if (joined) return { record: joined, joined: true };
-    if ((await this.#queue.getWaitingCount()) >= this.#opts.maxPending) {
-      await this.#dedupe.release(key, id);
-      throw new ApiError('BUSY', 'The background queue is full; retry later', { 'Retry-After': '10' });
+    if (this.#policy !== null && this.#policy !== 'noeviction') {
+      throw unavailable(`Redis maxmemory-policy is ${this.#policy}, not noeviction`);
     }
-    const created = this.#now();
-    await this.#client
-      .multi()
-      .set(this.#key('input', id), this.#opts.codec.encode(input), 'PX', this.#inputTtlMs)
-      .set(this.#key('known', id), '1', 'PX', this.#inputTtlMs + this.#ttlMs + DAY_MS)
-      .exec();
-    const age = Math.ceil(this.#ttlMs / 1000);
-    await this.#queue.add(
-      'convert',
-      { key, created },
-      { jobId: id, attempts: 1, stackTraceLimit: 0, removeOnComplete: { age }, removeOnFail: { age } },
-    );
-    await this.#refreshCounts();
-    const stamp = new Date(created).toISOString();
-    return {
-      record: { task_id: id, status: 'pending', progress: 0, created_at: stamp, updated_at: stamp },
-      joined: false,
-    };
+    return this.#guard(async () => {
+      const id = randomUUID();
+      const joined = await this.#dedupe.claim(key, id, (holder) =>
+        this.#load(holder).then(
+          (r) => r.record,
+          () => null,
+        ),
+      );
+      if (joined) return { record: joined, joined: true };
+      if ((await this.#queue.getWaitingCount()) >= this.#opts.maxPending) {
+        await this.#dedupe.release(key, id);
+        throw new ApiError('BUSY', 'The background queue is full; retry later', { 'Retry-After': '10' });
+      }
+      const created = this.#now();
+      await this.#client
+        .multi()
+        .set(this.#key('input', id), this.#opts.codec.encode(input), 'PX', this.#inputTtlMs)
+        .set(this.#key('known', id), '1', 'PX', this.#inputTtlMs + this.#ttlMs + DAY_MS)
+        .exec();
+      const age = Math.ceil(this.#ttlMs / 1000);
+      await this.#queue.add(
+        'convert',
+        { key, created },
+        {
+          jobId: id,
+          // Every failure of the job itself is final (UnrecoverableError); further attempts are only for a
+          // run that lost Redis (see #run), which goes back to the queue instead of failing.
+          attempts: REDIS_ATTEMPTS,
+          backoff: { type: 'fixed', delay: 2000 },
+          stackTraceLimit: 0,
+          removeOnComplete: { age },
+          removeOnFail: { age },
+        },
+      );
+      await this.#refreshCounts();
+      const stamp = new Date(created).toISOString();
+      return {
+        record: {
+          task_id: id,
+          status: 'pending' as const,
+          progress: 0,
+          created_at: stamp,
+          updated_at: stamp,
+        },
+        joined: false,
+      };
+    });
   }
 
   /** The worker's processor: loads the input, runs the conversion, reports progress, honours cancel. */
@@ -295,10 +459,12 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
     const id = job.id!;
     const controller = new AbortController();
     let finish = () => {};
-    this.#running.set(id, { controller, done: new Promise<void>((r) => (finish = r)) });
+    const run = { controller, done: new Promise<void>((r) => (finish = r)) };
+    let runs = this.#running.get(id);
+    if (!runs) this.#running.set(id, (runs = new Set()));
+    runs.add(run);
     let reported: StoredProgress | null = isProgress(job.progress) ? job.progress : null;
     let updates: Promise<unknown> = Promise.resolve();
-    let requeued = false;
     const ctx: JobContext = {
       signal: controller.signal,
       progress: (stage, percent) => {
@@ -309,74 +475,106 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
         updates = updates.then(() => job.updateProgress(update)).catch(this.#onError);
       },
     };
+    const readMs = 60_000;
     try {
-      if ((await this.#client.exists(this.#key('cancelled', id))) === 1) controller.abort(CANCEL);
-      const bytes = controller.signal.aborted ? null : await this.#client.getBuffer(this.#key('input', id));
+      if ((await this.#retryRedis(() => this.#client.exists(this.#key('cancelled', id)), readMs)) === 1)
+        controller.abort(CANCEL);
       if (controller.signal.aborted) throw new ApiError('CANCELLED');
+      // Run before (the job stalled after its conversion finished, e.g. across a Redis outage): its result.
+      const done = await this.#retryRedis(() => this.#client.get(this.#key('result', id)), readMs);
+      if (done !== null) return JSON.parse(done) as StoredResult;
+      const bytes = await this.#retryRedis(() => this.#client.getBuffer(this.#key('input', id)), readMs);
       if (bytes === null) throw new ApiError('TASK_EXPIRED', 'The job waited longer than its input is kept');
+      await this.#opts.hooks?.started(id, controller.signal);
       let output;
       try {
         output = await this.#opts.process(this.#opts.codec.decode(bytes), ctx);
       } finally {
-        await updates;
+        // Progress writes wait for Redis (BullMQ's connection queues them while it is away): do not hold
+        // the result back for them.
+        await settled(updates, 1000);
       }
       if (controller.signal.aborted) throw new ApiError('CANCELLED');
-      return { svg: output.svg, stats: output.stats, cached: output.cached, at: this.#now() };
+      await this.#opts.hooks?.finished(id);
+      const result: StoredResult = {
+        svg: output.svg,
+        stats: output.stats,
+        cached: output.cached,
+        at: this.#now(),
+      };
+      // Kept until BullMQ records the completion (#ended): a run of this job after a lost lock answers it.
+      await this.#retryRedis(
+        () => this.#client.set(this.#key('result', id), JSON.stringify(result), 'PX', this.#inputTtlMs),
+        RESULT_WRITE_MS,
+      );
+      return result;
     } catch (e) {
       if (controller.signal.reason === HAND_BACK && token !== undefined) {
-        requeued = true;
         await job.moveToWait(token);
         throw new WaitingError();
       }
       if (e instanceof ApiError && e.code === 'BUSY' && !controller.signal.aborted && token !== undefined) {
         // This replica's threads are all taken (by synchronous requests): not the job's fault, so it
         // waits a moment in Redis, for any replica, instead of failing.
-        requeued = true;
         await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
         throw new DelayedError();
       }
+      // Redis went away under this run (reading the input, writing the result past its retries): not the
+      // job's fault, so a plain error sends it back to the queue for another attempt, which reuses any
+      // result already stored.
+      if (isConnectionError(e) && !controller.signal.aborted) throw e;
       const cause = controller.signal.reason === CANCEL ? new ApiError('CANCELLED') : e;
       throw new UnrecoverableError(failureReason(cause, this.#now()));
     } finally {
-      if (!requeued) {
-        await this.#client.del(this.#key('input', id));
-        await this.#dedupe.release(job.data.key, id);
-      }
-      this.#running.delete(id);
+      runs.delete(run);
+      if (runs.size === 0 && this.#running.get(id) === runs) this.#running.delete(id);
       finish();
     }
   }
 
-  async get(id: string): Promise<JobRecord> {
-    return (await this.#load(id)).record;
+  #abort(id: string, reason: string): void {
+    for (const run of this.#running.get(id) ?? []) run.controller.abort(reason);
   }
 
-  async result(id: string): Promise<JobOutput> {
-    const { record, result } = await this.#load(id);
-    if (result) return { svg: result.svg, stats: result.stats, cached: result.cached ?? false };
-    if (record.status === 'cancelled') throw new ApiError('TASK_EXPIRED', `Task ${id} was cancelled`);
-    if (record.status === 'failed') {
-      const err = record.error!;
-      throw new ApiError('TASK_FAILED', `Task ${id} failed: ${err.message}`, {}, taskFailedStatus(err.code));
-    }
-    throw new ApiError('TASK_NOT_READY', `Task ${id} is ${record.status} (${record.progress}%)`);
+  get(id: string): Promise<JobRecord> {
+    return this.#guard(async () => (await this.#load(id)).record);
   }
 
-  async cancel(id: string): Promise<JobRecord> {
-    const { record, key } = await this.#load(id);
-    if (FINAL_STATUSES.has(record.status)) return record;
-    const cancelled: JobRecord = { ...record, status: 'cancelled', updated_at: this.#stamp() };
-    const stored: StoredCancel = { record: cancelled, expires: this.#now() + this.#ttlMs };
-    await this.#client.set(this.#key('cancelled', id), JSON.stringify(stored), 'PX', this.#ttlMs + DAY_MS);
-    this.#running.get(id)?.controller.abort(CANCEL);
-    if (record.status === 'pending') {
-      // A job that became active meanwhile cannot be removed (it is locked); its processor sees the mark.
-      await this.#queue.remove(id).catch(() => 0);
-    }
-    if (key !== null) await this.#dedupe.release(key, id);
-    await this.#client.publish(`${this.#ns}cancel`, id);
-    await this.#refreshCounts();
-    return cancelled;
+  result(id: string): Promise<JobOutput> {
+    return this.#guard(async () => {
+      const { record, result } = await this.#load(id);
+      if (result) return { svg: result.svg, stats: result.stats, cached: result.cached ?? false };
+      if (record.status === 'cancelled') throw new ApiError('TASK_EXPIRED', `Task ${id} was cancelled`);
+      if (record.status === 'failed') {
+        const err = record.error!;
+        throw new ApiError(
+          'TASK_FAILED',
+          `Task ${id} failed: ${err.message}`,
+          {},
+          taskFailedStatus(err.code),
+        );
+      }
+      throw new ApiError('TASK_NOT_READY', `Task ${id} is ${record.status} (${record.progress}%)`);
+    });
+  }
+
+  cancel(id: string): Promise<JobRecord> {
+    return this.#guard(async () => {
+      const { record, key } = await this.#load(id);
+      if (FINAL_STATUSES.has(record.status)) return record;
+      const cancelled: JobRecord = { ...record, status: 'cancelled', updated_at: this.#stamp() };
+      const stored: StoredCancel = { record: cancelled, expires: this.#now() + this.#ttlMs };
+      await this.#client.set(this.#key('cancelled', id), JSON.stringify(stored), 'PX', this.#ttlMs + DAY_MS);
+      this.#abort(id, CANCEL);
+      if (record.status === 'pending') {
+        // A job that became active meanwhile cannot be removed (it is locked); its processor sees the mark.
+        await this.#queue.remove(id).catch(() => 0);
+      }
+      if (key !== null) await this.#dedupe.release(key, id);
+      await this.#client.publish(`${this.#ns}cancel`, id);
+      await this.#refreshCounts();
+      return cancelled;
+    });
   }
 
   subscribe(id: string, listener: (record: JobRecord) => void): () => void {
@@ -391,6 +589,40 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
     return !this.#closed && pingRedis(this.#client);
   }
 
+  /** True while the command connection to Redis is up (no round trip: for metrics). */
+  redisUp(): boolean {
+    return !this.#closed && this.#client.status === 'ready';
+  }
+
+  /** Jobs this process is running now. */
+  running(): number {
+    return this.#running.size;
+  }
+
+  /** Redis answers and keeps jobs (maxmemory-policy noeviction): the background path can serve. */
+  async backgroundState(): Promise<BackgroundState> {
+    const redis = await this.ping();
+    if (redis && this.#policy === null) this.#policy = await evictionPolicy(this.#client).catch(() => null);
+    const policy = this.#policy;
+    if (!redis) return { ready: false, redis, evictionPolicy: policy, reason: 'Redis is not answering' };
+    if (policy !== null && policy !== 'noeviction') {
+      return {
+        ready: false,
+        redis,
+        evictionPolicy: policy,
+        reason: `Redis maxmemory-policy is ${policy}; the job queue needs noeviction`,
+      };
+    }
+    return { ready: true, redis, evictionPolicy: policy };
+  }
+
+  /** Stops taking new jobs and waits up to `ms` for the running ones to finish (graceful worker stop). */
+  async finishRunning(ms: number): Promise<void> {
+    await settled(this.#worker?.pause(true), 2000);
+    const done = [...this.#running.values()].flatMap((runs) => [...runs].map((r) => r.done));
+    await settled(Promise.all(done), ms);
+  }
+
   async close(drain = true): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -398,11 +630,13 @@ export class BullmqJobQueue<I> implements JobQueue<I> {
     if (this.#countsTimer !== null) clearTimeout(this.#countsTimer);
     if (!drain && this.#running.size > 0) {
       // Stop fetching first, so a job handed back is not taken again by this same worker.
-      await this.#worker?.pause(true);
-      const done = [...this.#running.values()].map((r) => {
-        r.controller.abort(HAND_BACK);
-        return r.done;
-      });
+      await settled(this.#worker?.pause(true), 2000);
+      const done = [...this.#running.values()].flatMap((runs) =>
+        [...runs].map((r) => {
+          r.controller.abort(HAND_BACK);
+          return r.done;
+        }),
+      );
       const grace = new Promise((r) => setTimeout(r, this.#opts.handBackMs ?? 5000).unref());
       await Promise.race([Promise.all(done), grace]);
     }

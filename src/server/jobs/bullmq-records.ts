@@ -75,6 +75,10 @@ export interface JobView {
   progress: unknown;
   returnvalue: unknown;
   failedReason: string | undefined;
+  /** Times a worker took the job (BullMQ's attemptsStarted). */
+  attemptsStarted?: number;
+  /** Times the job was found stalled (its worker died or lost its lock) and put back to wait. */
+  stalledCounter?: number;
 }
 
 export interface ReadRecord {
@@ -90,8 +94,12 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function readJob(job: JobView, ttlMs: number): ReadRecord | null {
   const base = { task_id: job.id, created_at: iso(job.data.created) };
   const progress = isProgress(job.progress) ? job.progress : null;
+  // A job recovered from a dead worker (or a lock lost in a Redis outage) says so, with its attempts.
+  const recovered =
+    (job.stalledCounter ?? 0) > 0 ? { recovered: true, attempts: Math.max(job.attemptsStarted ?? 0, 2) } : {};
   const status = (s: JobStatus, at: number, extra: Partial<JobRecord> = {}): JobRecord => ({
     ...base,
+    ...recovered,
     status: s,
     progress: progress?.percent ?? 0,
     ...(progress ? { stage: progress.stage } : {}),

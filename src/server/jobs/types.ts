@@ -33,6 +33,10 @@ export interface JobRecord {
   stage?: string;
   error?: ErrorInfo;
   stats?: JobStats;
+  /** True when the job was recovered after its worker died or lost its lock (shared queue only). */
+  recovered?: boolean;
+  /** Times a worker started the job, when it was recovered. */
+  attempts?: number;
   created_at: string;
   updated_at: string;
 }
@@ -74,6 +78,19 @@ export interface JobQueue<I> {
   counts(): { pending: number; processing: number };
   /** True when the backend answers (readiness). */
   ping(): Promise<boolean>;
+  /** Shared queue only: the Redis connection is up now (metrics), without a round trip. */
+  redisUp?(): boolean;
+  /** Shared queue only: whether the background path can serve (Redis answers, noeviction), and why not. */
+  backgroundState?(): Promise<{
+    ready: boolean;
+    redis: boolean;
+    evictionPolicy: string | null;
+    reason?: string;
+  }>;
+  /** Jobs this process runs now. */
+  running?(): number;
+  /** Stops taking jobs and waits up to `ms` for this process's running ones (graceful worker stop). */
+  finishRunning?(ms: number): Promise<void>;
   /** Stops taking jobs; waits for running ones when `drain` is true, else cancels them. */
   close(drain?: boolean): Promise<void>;
 }

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ENGINE_VERSION } from '../../engine/index.js';
 import { ApiError } from '../errors.js';
+import { readiness } from '../readiness.js';
 import type { Service } from '../service.js';
 import { SERVICE_NAME, SERVICE_VERSION } from '../version.js';
 
@@ -43,6 +44,7 @@ export async function systemRoutes(app: FastifyInstance, opts: SystemRouteOption
         cache_enabled: config.cache.enabled,
         streaming_enabled: config.streamingEnabled,
         background_processing: config.backgroundEnabled,
+        role: config.role,
         max_upload_size: config.maxUploadBytes,
         max_image_dimension: config.maxImageDimension,
       },
@@ -51,16 +53,22 @@ export async function systemRoutes(app: FastifyInstance, opts: SystemRouteOption
 
   app.get(
     '/ready',
-    { schema: { hide, summary: 'Readiness: workers loaded, cache and queue answering, not shutting down' } },
+    {
+      schema: {
+        hide,
+        summary:
+          'Readiness: 200 while synchronous conversions can be served (workers loaded, not shutting down); the body reports the background path (Redis, eviction policy)',
+      },
+    },
     async (_req, reply) => {
-      const checks = {
-        accepting: !service.state.closing,
-        workers: pool.ready(),
-        cache: cache ? await cache.ping().catch(() => false) : true,
-        jobs: await jobs.ping().catch(() => false),
-      };
-      const ready = Object.values(checks).every(Boolean);
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
+      const r = await readiness({
+        config,
+        closing: service.state.closing,
+        workersReady: pool.ready(),
+        cache,
+        jobs,
+      });
+      return reply.code(r.ready ? 200 : 503).send(r.body);
     },
   );
 

@@ -269,8 +269,11 @@ function strokeWidth(
   let length = 0;
   for (let i = 1; i < n; i++)
     length += Math.hypot(points[2 * i] - points[2 * i - 2], points[2 * i + 1] - points[2 * i - 1]);
+  if (!cover || n < 3) return fromDist;
   // Across a stub shorter than its own width the normal runs into the stroke it leaves: no measure there.
-  if (!cover || n < 3 || length < 1.5 * fromDist) return fromDist;
+  // A short dash free at both ends leaves no stroke: it is measured across its middle points (the
+  // distance transform's whole pixels would be up to half a pixel off).
+  if (length < 1.5 * fromDist) return openStart && openEnd ? dashWidth(points, cover, fromDist) : fromDist;
   const widths: number[] = [];
   const skip = Math.min(Math.floor((n - 1) / 3), Math.ceil(fromDist / 2));
   for (let i = Math.max(1, skip); i < n - Math.max(1, skip); i++) {
@@ -305,6 +308,20 @@ function strokeWidth(
     moved[2 * i + 1] += off * ny;
   }
   points.set(moved);
+  return widths.length ? Math.max(0.5, median(widths)) : fromDist;
+}
+
+/** A short free dash's width: the median of the coverage summed across it at its inner points. */
+function dashWidth(points: Float64Array, cover: CoverageField, fromDist: number): number {
+  const n = points.length / 2;
+  const widths: number[] = [];
+  for (let i = 1; i < n - 1; i++) {
+    const tx = points[2 * i + 2] - points[2 * i - 2];
+    const ty = points[2 * i + 3] - points[2 * i - 1];
+    const len = Math.hypot(tx, ty);
+    if (len === 0) continue;
+    widths.push(widthAcross(cover, points[2 * i], points[2 * i + 1], -ty / len, tx / len, 2 * fromDist + 2));
+  }
   return widths.length ? Math.max(0.5, median(widths)) : fromDist;
 }
 

@@ -28,6 +28,32 @@ export const THICK_RADIUS = 6;
 /** Stroke widths are rounded to this step (px), so paths of similar width share one `<path>`. */
 export const WIDTH_STEP = 0.5;
 
+/** Strokes within this many px of the drawing's common width are drawn at that width. */
+export const COMMON_SPREAD = 0.75;
+
+/**
+ * The width most of the drawing's ink is drawn with: the length-weighted
+ * median of the strokes' widths, to 0.1 px (0 when there are no strokes).
+ * A pen drawing has one width; measuring each short stroke alone and
+ * rounding it to WIDTH_STEP scatters it by a quarter of a pixel.
+ */
+export function commonWidth(strokes: readonly StrokePath[]): number {
+  const items = strokes.map((s) => {
+    let len = 0;
+    for (let i = 2; i < s.points.length; i += 2)
+      len += Math.hypot(s.points[i] - s.points[i - 2], s.points[i + 1] - s.points[i - 1]);
+    return { w: s.width, len: Math.max(len, 0.5) };
+  });
+  items.sort((a, b) => a.w - b.w);
+  const total = items.reduce((a, b) => a + b.len, 0);
+  let acc = 0;
+  for (const it of items) {
+    acc += it.len;
+    if (acc >= total / 2) return Math.round(it.w * 10) / 10;
+  }
+  return 0;
+}
+
 export interface StrokePath {
   /** x, y pairs; the first point is the start. */
   readonly points: Float64Array;
@@ -484,9 +510,13 @@ export function* traceCenterline(
   yield { kind: 'stage', stage: 'curves', progress: 0.7 };
   const tolerance = Math.max(0.5, 2 * options.curveTolerance);
   const cornerTurn = Math.min(170, Math.max(20, options.cornerThreshold));
+  const common = commonWidth(strokes);
   const classes = new Map<number, StrokePath[]>();
   for (const s of strokes) {
-    const cls = Math.max(WIDTH_STEP, Math.round(s.width / WIDTH_STEP) * WIDTH_STEP);
+    const cls =
+      common > 0 && Math.abs(s.width - common) <= COMMON_SPREAD
+        ? common
+        : Math.max(WIDTH_STEP, Math.round(s.width / WIDTH_STEP) * WIDTH_STEP);
     let list = classes.get(cls);
     if (!list) classes.set(cls, (list = []));
     list.push(s);

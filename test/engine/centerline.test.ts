@@ -161,4 +161,16 @@ describe('centerline mode', () => {
     expect(Math.abs(widths[0] - 3)).toBeLessThanOrEqual(0.5);
     expect(Math.abs(widths[1] - 7)).toBeLessThanOrEqual(0.5);
   });
+  it('centres a short even-width dash on the ink, not on the pixel skeleton half a pixel off', () => {
+    const raster = drawing(
+      '<path d="M30 16h6M12 30v6" stroke="#000" stroke-width="8" fill="none" stroke-linecap="round"/>',
+    );
+    const [item] = strokes(vectorize(raster, { mode: 'centerline' }).svg);
+    const pts = item.subpaths.flatMap((sp) => [...flattenSubpath(sp, 0.05)]);
+    for (let i = 0; i < pts.length; i += 2) {
+      const [x, y] = [pts[i], pts[i + 1]];
+      // Either on the horizontal dash's line y = 16 or on the vertical one's x = 12.
+      expect(Math.min(Math.abs(y - 16), Math.abs(x - 12))).toBeLessThanOrEqual(0.25);
+    }
+  });
 });

@@ -295,7 +295,7 @@ function strokeWidth(
   let length = 0;
   for (let i = 1; i < n; i++)
     length += Math.hypot(points[2 * i] - points[2 * i - 2], points[2 * i + 1] - points[2 * i - 1]);
-  if (!cover || n < 3) return fromDist;
+  if (!cover || n < 2 || (n < 3 && !(openStart && openEnd))) return fromDist;
   // Across a stub shorter than its own width the normal runs into the stroke it leaves: no measure there.
   // A short dash free at both ends leaves no stroke: it is measured across its middle points (the
   // distance transform's whole pixels would be up to half a pixel off).
@@ -347,6 +347,33 @@ function dashWidth(points: Float64Array, cover: CoverageField, fromDist: number)
     const len = Math.hypot(tx, ty);
     if (len === 0) continue;
     widths.push(widthAcross(cover, points[2 * i], points[2 * i + 1], -ty / len, tx / len, 2 * fromDist + 2));
+  }
+  if (n === 2) {
+    // Two points only: measured across their midpoint.
+    const tx = points[2] - points[0];
+    const ty = points[3] - points[1];
+    const len = Math.hypot(tx, ty);
+    const [mx, my] = [(points[0] + points[2]) / 2, (points[1] + points[3]) / 2];
+    if (len > 0) widths.push(widthAcross(cover, mx, my, -ty / len, tx / len, 2 * fromDist + 2));
+  }
+  // Free at both ends, the whole dash moves to the ink's middle across it, as longer strokes do (an
+  // even-width stroke's pixel skeleton is half a pixel off): by the median offset, at most 1 px.
+  const offs: number[] = [];
+  let nx = 0;
+  let ny = 0;
+  const tx = points[2 * n - 2] - points[0];
+  const ty = points[2 * n - 1] - points[1];
+  const tl = Math.hypot(tx, ty);
+  if (tl > 0) {
+    nx = -ty / tl;
+    ny = tx / tl;
+    for (let i = 0; i < n; i++)
+      offs.push(offsetAcross(cover, points[2 * i], points[2 * i + 1], nx, ny, 2 * fromDist + 2));
+    const off = Math.max(-1, Math.min(1, median(offs)));
+    for (let i = 0; i < n; i++) {
+      points[2 * i] += off * nx;
+      points[2 * i + 1] += off * ny;
+    }
   }
   return widths.length ? Math.max(0.5, median(widths)) : fromDist;
 }

@@ -173,4 +173,23 @@ describe('centerline mode', () => {
       expect(Math.min(Math.abs(y - 16), Math.abs(x - 12))).toBeLessThanOrEqual(0.25);
     }
   });
+  it('follows a curved stroke closely (the fit tolerance is the curve tolerance, light smoothing)', () => {
+    const raster = drawing(
+      '<path d="M12 50A26 26 0 0 1 64 50" stroke="#000" stroke-width="6" fill="none" stroke-linecap="round"/>',
+    );
+    let sum = 0;
+    let count = 0;
+    for (const item of strokes(vectorize(raster, { mode: 'centerline' }).svg)) {
+      for (const sp of item.subpaths) {
+        const pts = flattenSubpath(sp, 0.02);
+        for (let i = 0; i < pts.length; i += 2) {
+          if (pts[i + 1] > 47) continue; // the ends and their caps
+          sum += Math.abs(Math.hypot(pts[i] - 38, pts[i + 1] - 50) - 26);
+          count++;
+        }
+      }
+    }
+    expect(count).toBeGreaterThan(20);
+    expect(sum / count).toBeLessThanOrEqual(0.2);
+  });
 });

@@ -185,9 +185,9 @@ function sharpenCorner(pts: Float64Array, prev: number, c: number, next: number,
   pts[2 * c + 1] = y;
 }
 
-/** [1 2 1]/4 smoothing, twice, of points first..last with both ends fixed. */
+/** [1 2 1]/4 smoothing, once (each pass pulls a curve inwards), of points first..last with both ends fixed. */
 function smooth(pts: Float64Array, first: number, last: number): void {
-  for (let pass = 0; pass < 2; pass++) {
+  for (let pass = 0; pass < 1; pass++) {
     let px = pts[2 * first];
     let py = pts[2 * first + 1];
     for (let i = first + 1; i < last; i++) {
@@ -535,7 +535,7 @@ export function* traceCenterline(
   const strokes = skeletonStrokes(ink, thick, dist, w, h, cover);
 
   yield { kind: 'stage', stage: 'curves', progress: 0.7 };
-  const tolerance = Math.max(0.5, 2 * options.curveTolerance);
+  const tolerance = Math.max(0.1, options.curveTolerance);
   const cornerTurn = Math.min(170, Math.max(20, options.cornerThreshold));
   const common = commonWidth(strokes);
   const classes = new Map<number, StrokePath[]>();

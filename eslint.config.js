@@ -13,4 +13,5 @@ export default tseslint.config(
     },
   },
   { files: ['web/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
+  { files: ['web/sw/**/*.js'], languageOptions: { globals: { ...globals.serviceworker } } },
 );

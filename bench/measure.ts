@@ -5,7 +5,7 @@
  * image and the run goes on.
  */
 import { gzipSync } from 'node:zlib';
-import { compareToOriginal, countSeams } from '../src/quality/index.js';
+import { compareRasters, countSeams, renderSvg } from '../src/quality/index.js';
 import type { BenchImage } from './sets.js';
 import type { Tool } from './tools.js';
 
@@ -30,6 +30,10 @@ export interface ImageResult {
   readonly deltaE?: number;
   /** Colour sets: fraction of the inside pixels where the background shows through. */
   readonly seams?: number;
+  /** Sets scored on black too: the figures with both composed on black. */
+  readonly ssimBlack?: number;
+  readonly psnrBlack?: number;
+  readonly deltaEBlack?: number;
 }
 
 /** Runs shorter than REPEAT_BELOW_MS are repeated REPEATS times (FAST_REPEATS under FAST_MS), and the median taken. */
@@ -122,7 +126,9 @@ export async function measure(
     coldMs = performance.now() - t0;
   }
   try {
-    const fidelity = compareToOriginal(image.original, svg);
+    const rendered = renderSvg(svg, image.original.width, image.original.height);
+    const fidelity = compareRasters(image.original, rendered);
+    const black = image.onBlack ? compareRasters(image.original, rendered, [0, 0, 0]) : null;
     const seamFraction = seams ? countSeams(image.original, svg).fraction : undefined;
     return {
       ...base,
@@ -133,6 +139,7 @@ export async function measure(
       ...svgStructure(svg),
       ...fidelity,
       ...(seamFraction === undefined ? {} : { seams: seamFraction }),
+      ...(black ? { ssimBlack: black.ssim, psnrBlack: black.psnr, deltaEBlack: black.deltaE } : {}),
     };
   } catch (e) {
     return { ...base, ok: false, error: `render: ${firstLine(e)}` };

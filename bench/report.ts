@@ -29,6 +29,7 @@ export function setTable(spec: SetSpec, summaries: readonly Summary[]): string {
     'ms (median)',
     ...(cold ? ['cold ms ²'] : []),
     ...(color ? ['seams %'] : []),
+    ...(spec.onBlack ? ['SSIM on black', 'ΔE00 on black'] : []),
   ];
   const rows = summaries
     .filter((s) => s.set === spec.name)
@@ -46,6 +47,7 @@ export function setTable(spec: SetSpec, summaries: readonly Summary[]): string {
       fixed(s.medianMs, 1),
       ...(cold ? [fixed(s.medianColdMs ?? NaN, 1)] : []),
       ...(color ? [s.seamPercent === undefined ? '–' : fixed(s.seamPercent, 3)] : []),
+      ...(spec.onBlack ? [fixed(s.meanSsimBlack ?? NaN, 4), fixed(s.meanDeltaEBlack ?? NaN, 2)] : []),
     ]);
   return table(header, rows);
 }

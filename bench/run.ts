@@ -70,6 +70,7 @@ for (const spec of specs) {
     (t) =>
       t.kind === spec.kind &&
       (!t.degradedOnly || spec.degrade !== undefined) &&
+      (!t.sets || t.sets.includes(spec.name)) &&
       (!wantedTools || wantedTools.includes(t.name)),
   );
   const t0 = performance.now();

@@ -31,6 +31,8 @@ export interface BenchImage {
   /** Binary sets: the thresholded bitmap, as PNG and as PBM. */
   readonly bilevelPng?: Buffer;
   readonly pbmPath?: string;
+  /** Scored composed on black as well as on white (translucent art). */
+  readonly onBlack?: boolean;
 }
 
 export interface SetSpec {
@@ -45,6 +47,8 @@ export interface SetSpec {
   choose(count: number): { id: string; make: () => Promise<Buffer> }[];
   /** Binary sets: the luma level of the shared bitmap ('otsu' or a fixed level). */
   readonly threshold?: 'otsu' | number;
+  /** Score on black as well as on white. */
+  readonly onBlack?: boolean;
   /**
    * Damages each clean image (seeded by its index): the tools read the result,
    * the metrics compare with the clean image. Binary sets threshold the damaged
@@ -118,6 +122,69 @@ function photoSet(longSide: number) {
           .png()
           .toBuffer(),
     }));
+}
+
+/** The viewBox numbers and the content of an SVG icon. */
+function svgParts(svg: string): { box: number[]; inner: string } {
+  const open = /<svg\b[^>]*>/.exec(svg);
+  if (!open) throw new Error('not an SVG');
+  const box = /viewBox="([^"]+)"/
+    .exec(open[0])?.[1]
+    .trim()
+    .split(/[\s,]+/)
+    .map(Number) ?? [0, 0, 24, 24];
+  const inner = svg.slice(open.index + open[0].length, svg.lastIndexOf('</svg>'));
+  return { box, inner };
+}
+
+/**
+ * Translucent art made from an icon (seeded per file): a blurred drop
+ * shadow at 25-60% opacity, a coloured glow, or the icon itself at 45-80%
+ * opacity over a faint shadow. One-colour icons (currentColor) get a
+ * seeded colour.
+ */
+function translucentSvg(svg: string, key: string, seed: number): string {
+  const { box, inner } = svgParts(svg);
+  const [x, y, w, h] = box;
+  const size = Math.max(w, h);
+  const r = (i: number) => seededSize(`${key}:${i}`, 0, 1000, seed) / 1000;
+  const variant = Math.floor(r(0) * 3);
+  const m = size * 0.18;
+  const hue = Math.floor(r(1) * 360);
+  const colour = `hsl(${hue},${55 + Math.floor(r(2) * 30)}%,${35 + Math.floor(r(3) * 20)}%)`;
+  const icon = `<g id="i" fill="${colour}" color="${colour}">${inner}</g>`;
+  const blur = (size * (0.02 + 0.05 * r(4))).toFixed(2);
+  const matrix = (rgb: number[], a: number) =>
+    `<feColorMatrix type="matrix" values="0 0 0 0 ${rgb[0]} 0 0 0 0 ${rgb[1]} 0 0 0 0 ${rgb[2]} 0 0 0 ${a} 0"/>`;
+  const shadowAlpha = +(0.25 + 0.35 * r(5)).toFixed(2);
+  const dx = (size * 0.04 * (1 + r(6))).toFixed(2);
+  const glowRgb = [r(7), r(8), 1 - r(7)].map((v) => +v.toFixed(2));
+  const fx = (id: string, body: string) =>
+    `<filter id="${id}" x="-50%" y="-50%" width="200%" height="200%">${body}<feGaussianBlur stdDeviation="${blur}"/></filter>`;
+  const defs = `<defs>${icon}${fx('s', matrix([0, 0, 0], shadowAlpha))}${fx('g', matrix(glowRgb, 0.85))}</defs>`;
+  const body =
+    variant === 0
+      ? `<use href="#i" filter="url(#s)" transform="translate(${dx} ${dx})"/><use href="#i"/>`
+      : variant === 1
+        ? `<use href="#i" filter="url(#g)"/><use href="#i"/>`
+        : `<use href="#i" filter="url(#s)" transform="translate(${dx} ${dx})"/><use href="#i" opacity="${(0.45 + 0.35 * r(9)).toFixed(2)}"/>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="${x - m} ${y - m} ${w + 2 * m} ${h + 2 * m}">${defs}${body}</svg>`;
+}
+
+function translucentSet(sources: { dir: string; share: number }[], seed: number) {
+  return (count: number) =>
+    sources.flatMap(({ dir, share }, s) =>
+      seededSample(svgFiles(dir), Math.round(count * share), seed + s).map((file) => ({
+        id: `${s}-${file.replace(/\.svg$/, '')}`,
+        make: () =>
+          renderIcon(
+            translucentSvg(readFileSync(join(dir, file), 'utf8'), file, seed),
+            seededSize(file, 256, 512, seed),
+            CLEAR,
+            1,
+          ),
+      })),
+    );
 }
 
 /**
@@ -289,6 +356,22 @@ export const SETS: readonly SetSpec[] = [
     quickCount: 3,
     choose: photoSet(512),
   },
+  {
+    name: 'translucent',
+    kind: 'color',
+    source:
+      'RGBA art on a transparent background: @twemoji/svg emoji and @fortawesome/fontawesome-free solid icons (seeded colour) with a blurred drop shadow (25-60% opacity), a coloured glow, or drawn at 45-80% opacity over a shadow (seeded per file), 256-512 px (resvg); scored composed on white and on black',
+    count: 24,
+    quickCount: 6,
+    onBlack: true,
+    choose: translucentSet(
+      [
+        { dir: pkgDir('@twemoji/svg'), share: 0.5 },
+        { dir: pkgDir('@fortawesome/fontawesome-free/svgs/solid'), share: 0.5 },
+      ],
+      SEED + 6,
+    ),
+  },
 ];
 
 /** Builds (or reads from the cache) the images of `spec`. */
@@ -318,7 +401,7 @@ export async function buildSet(spec: SetSpec, quick: boolean): Promise<BenchImag
     const png = readFileSync(pngPath);
     const original = await decodePng(png);
     if (spec.kind === 'color') {
-      out.push({ set: spec.name, id, pngPath, png, original });
+      out.push({ set: spec.name, id, pngPath, png, original, ...(spec.onBlack ? { onBlack: true } : {}) });
       continue;
     }
     const mask = thresholdMask(original, typeof spec.threshold === 'number' ? spec.threshold : 128);

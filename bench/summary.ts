@@ -22,6 +22,9 @@ export interface Summary {
   readonly medianColdMs?: number;
   /** Colour sets: mean seam fraction in percent of inside pixels. */
   readonly seamPercent?: number;
+  /** Sets scored on black too: mean SSIM and ΔE00 composed on black. */
+  readonly meanSsimBlack?: number;
+  readonly meanDeltaEBlack?: number;
 }
 
 const PSNR_CAP = 100;
@@ -43,6 +46,7 @@ export function summarize(results: readonly ImageResult[]): Summary[] {
     const pick = (k: keyof ImageResult) => ok.map((r) => r[k] as number);
     const cold = ok.filter((r) => r.coldMs !== undefined).map((r) => r.coldMs!);
     const seams = ok.filter((r) => r.seams !== undefined).map((r) => r.seams!);
+    const black = ok.filter((r) => r.ssimBlack !== undefined);
     const firstError = g.find((r) => !r.ok)?.error;
     return {
       set: g[0].set,
@@ -61,6 +65,12 @@ export function summarize(results: readonly ImageResult[]): Summary[] {
       medianMs: median(pick('ms')),
       ...(cold.length ? { medianColdMs: median(cold) } : {}),
       ...(seams.length ? { seamPercent: mean(seams) * 100 } : {}),
+      ...(black.length
+        ? {
+            meanSsimBlack: mean(black.map((r) => r.ssimBlack!)),
+            meanDeltaEBlack: mean(black.map((r) => r.deltaEBlack!)),
+          }
+        : {}),
     };
   });
 }

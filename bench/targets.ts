@@ -83,6 +83,19 @@ export function checkTargets(summaries: readonly Summary[], memory: readonly Mem
     rows.push(row(summaries, set, 'medianMs', ['vtracer']));
   }
   for (const key of KEYS) rows.push(row(summaries, 'photos', key, ['vtracer']));
+  // Issue 12: translucent art looks the same on black as on white (no dropped shadows).
+  const tr = find(summaries, 'translucent', 'image2svg');
+  if (tr && tr.meanSsimBlack !== undefined) {
+    const gap = Math.abs(tr.meanSsim - tr.meanSsimBlack);
+    rows.push({
+      set: 'translucent',
+      figure: '|SSIM white - SSIM black|',
+      ours: gap,
+      goal: 0.005,
+      goalText: '≤ 0.005',
+      met: gap <= 0.005,
+    });
+  }
   const limits: [string, number][] = [
     ['binary', 1536],
     ['colour', 2048],

@@ -23,6 +23,8 @@ export interface Tool {
   readonly inProcess: boolean;
   /** Runs only on sets with a `degrade` step (the damaged input as the bar to beat). */
   readonly degradedOnly?: boolean;
+  /** Runs only on these sets (by name). */
+  readonly sets?: readonly string[];
   run(image: BenchImage): Promise<string>;
 }
 
@@ -88,6 +90,9 @@ function inputAsSvg(image: BenchImage): Promise<string> {
   );
 }
 
+/** Points of the `quality` dial measured on the photos set: the engine's fidelity-vs-bytes curve. */
+const QUALITY_POINTS = [0, 0.2, 0.35, 0.5, 0.65, 0.8, 1] as const;
+
 export const TOOLS: readonly Tool[] = [
   {
     name: 'image2svg',
@@ -149,6 +154,14 @@ export const TOOLS: readonly Tool[] = [
     inProcess: true,
     run: (image) => image2svg(image, { preset: 'photo' }),
   },
+  ...QUALITY_POINTS.map((quality): Tool => ({
+    name: `image2svg-q${quality}`,
+    kind: 'color',
+    settings: `colour mode, \`quality: ${quality}\` (a point of the quality dial; photos set only)`,
+    inProcess: true,
+    sets: ['photos'],
+    run: (image) => image2svg(image, { mode: 'color', quality }),
+  })),
   {
     name: 'vtracer',
     kind: 'color',

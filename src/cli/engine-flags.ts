@@ -57,9 +57,11 @@ const FLAGS: Readonly<Record<keyof VectorizeOptions, string>> = {
   palette: '--palette',
   detail: '--detail',
   layering: '--layering',
+  shapes: '--shapes',
   units: '--units',
   dpi: '--dpi',
   pixelArt: '--pixel-art',
+  quality: '--quality',
 };
 
 /** Adds every engine option to `cmd` as a flag. */
@@ -116,11 +118,22 @@ export function addEngineFlags(cmd: Command): Command {
       `how closely curves follow the pixels (default ${DEFAULTS.detail})`,
       parseNumber,
     )
+    .option(
+      '--quality <0-1>',
+      'smallest (0) to most faithful (1): sets --colors, --detail, --speckle, --curve-tolerance unless given',
+      parseNumber,
+    )
     .addOption(
       new Option(
         '--layering <kind>',
         `colour: stacked (no seams) or cutout (default ${DEFAULTS.layering})`,
       ).choices(['stacked', 'cutout']),
+    )
+    .addOption(
+      new Option(
+        '--shapes <mode>',
+        `colour, stacked: auto writes circles and ellipses as elements and rectangles exactly, off keeps paths (default ${DEFAULTS.shapes})`,
+      ).choices(['auto', 'off']),
     )
     .addOption(
       new Option(
@@ -166,9 +179,11 @@ export function engineOptions(cmd: Command): VectorizeOptions {
   set('palette');
   set('detail');
   set('layering');
+  set('shapes');
   set('units');
   set('dpi');
   set('pixelArt');
+  set('quality');
   try {
     resolveOptions(options);
   } catch (err) {

@@ -26,6 +26,8 @@ export type {
   ThresholdSetting,
   Units,
 } from './options.js';
+export { qualitySettings } from './quality-dial.js';
+export type { QualitySettings } from './quality-dial.js';
 export { svgHeader, toUnits } from './svg-document.js';
 export type { Raster, Layer, VectorizeResult, VectorizeStats, PipelineEvent, TraceEvent } from './types.js';
 export { ENGINE_VERSION } from './version.js';

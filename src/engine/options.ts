@@ -4,6 +4,7 @@
  * options are validated; an invalid value throws `EngineOptionError` naming
  * the option, what was given and what is expected.
  */
+import { qualitySettings } from './quality-dial.js';
 
 export type Mode = 'binary' | 'grayscale' | 'color' | 'centerline';
 export type Layering = 'stacked' | 'cutout';
@@ -85,6 +86,13 @@ export interface VectorizeOptions {
   /** Colour modes: `stacked` (no seams; larger shapes run under smaller) or `cutout` (shapes abut exactly). Default `stacked`. */
   layering?: Layering;
   /**
+   * Colour modes with stacked layering: `auto` writes an outline that a
+   * circle or ellipse fits within the fit tolerance as that element, and one
+   * that a rectangle fits as the exact rectangle; `off` keeps every outline
+   * a fitted path. Default `auto`.
+   */
+  shapes?: ShapesSetting;
+  /**
    * Unit of the SVG's `width` and `height`: `px` (default), `mm` or `in`, so
    * the document opens at its real size. The `viewBox` stays in pixels.
    */
@@ -103,7 +111,16 @@ export interface VectorizeOptions {
    * never. Ignored with a fixed `palette`. Default `auto`.
    */
   pixelArt?: PixelArtSetting;
+  /**
+   * 0-1: one dial from smallest (0) to most faithful (1) output. It derives
+   * `colors`, `detail`, `speckle` and `curveTolerance` (table in
+   * quality-dial.ts) unless those are given; it wins over the preset's.
+   * Unset: no change (the preset's or automatic choices).
+   */
+  quality?: number;
 }
+
+export type ShapesSetting = 'auto' | 'off';
 
 export const PRESET_NAMES = [
   'default',
@@ -145,6 +162,7 @@ export interface ResolvedOptions {
   readonly palette: Uint32Array | null;
   readonly detail: number;
   readonly layering: Layering;
+  readonly shapes: ShapesSetting;
   readonly units: Units;
   readonly dpi: number;
   readonly pixelArt: PixelArtSetting;
@@ -163,6 +181,7 @@ export const DEFAULTS: Omit<ResolvedOptions, 'preset'> = {
   palette: null,
   detail: 0.5,
   layering: 'stacked',
+  shapes: 'auto',
   units: 'px',
   dpi: 96,
   pixelArt: 'auto',
@@ -192,9 +211,11 @@ const KNOWN_KEYS = new Set<string>([
   'palette',
   'detail',
   'layering',
+  'shapes',
   'units',
   'dpi',
   'pixelArt',
+  'quality',
 ]);
 
 function fail(option: string, expected: string, got: unknown): never {
@@ -252,6 +273,7 @@ export function resolveOptions(options: VectorizeOptions = {}): ResolvedOptions 
   const preset = options.preset === undefined ? null : oneOf('preset', options.preset, PRESET_NAMES);
   const base = preset && preset !== 'auto' ? PRESETS[preset] : {};
   const o: VectorizeOptions = { ...base };
+  if (options.quality !== undefined) Object.assign(o, qualitySettings(num('quality', options.quality, 0, 1)));
   for (const [k, v] of Object.entries(options)) if (v !== undefined) (o as Record<string, unknown>)[k] = v;
 
   const pick = <K extends keyof typeof DEFAULTS>(k: K): unknown =>
@@ -293,6 +315,7 @@ export function resolveOptions(options: VectorizeOptions = {}): ResolvedOptions 
     palette,
     detail: num('detail', pick('detail'), 0, 1),
     layering: oneOf('layering', pick('layering'), ['stacked', 'cutout'] as const),
+    shapes: oneOf('shapes', pick('shapes'), ['auto', 'off'] as const),
     units: oneOf('units', pick('units'), UNITS),
     dpi: num('dpi', pick('dpi'), 1, 100_000),
     pixelArt: oneOf('pixelArt', pick('pixelArt'), ['auto', 'blocks', 'smooth', 'off'] as const),

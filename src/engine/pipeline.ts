@@ -92,7 +92,10 @@ export function* vectorizeSteps(
   const parts: string[] = [header];
   yield { type: 'chunk', text: header };
 
+  let layers = 0;
   let paths = 0;
+  let shapes = 0;
+  let softLayers = 0;
   let nodes = 0;
   let stage = 'start';
   let stageStart = performance.now();
@@ -105,8 +108,11 @@ export function* vectorizeSteps(
       stageStart = now;
       yield { type: 'progress', stage: ev.stage, progress: ev.progress };
     } else {
-      const text = svgPath(ev.layer);
-      paths++;
+      const text = svgPath(ev.layer, layers);
+      layers++;
+      if (ev.layer.d !== '') paths++;
+      shapes += ev.layer.shapes?.length ?? 0;
+      if (ev.layer.blur) softLayers++;
       nodes += ev.layer.nodes;
       parts.push(text);
       yield { type: 'chunk', text };
@@ -128,9 +134,11 @@ export function* vectorizeSteps(
       mode: resolved.mode,
       preset: presetUsed,
       paths,
+      shapes,
+      softLayers,
       nodes,
       bytes: encoder.encode(svg).length,
-      colors: paths,
+      colors: layers,
       timings,
       totalMs: performance.now() - t0,
     },

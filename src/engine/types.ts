@@ -13,6 +13,10 @@ export interface Raster {
   readonly data: Uint8ClampedArray;
 }
 
+import type { Shape } from './geometry/shape-fit.js';
+
+export type { Shape, ShapeKind } from './geometry/shape-fit.js';
+
 /**
  * One `<path>` of the output: a fill colour and its path data. A layer is a
  * finished part of the SVG that the stepped pipeline can hand out early.
@@ -26,8 +30,20 @@ export interface Layer {
   readonly strokeWidth?: number;
   /** Fill opacity 0-1; omitted (1) for opaque layers. */
   readonly opacity?: number;
-  /** Path data: relative commands at the requested precision. */
+  /**
+   * Gaussian blur of the painted shape, standard deviation in pixels (user
+   * units); omitted for sharp layers. Soft shadows and glows are a shape,
+   * a colour, an opacity and this blur.
+   */
+  readonly blur?: number;
+  /** Path data: relative commands at the requested precision; empty when the layer is only `shapes`. */
   readonly d: string;
+  /**
+   * Circles and ellipses of this layer's colour, outside `d` (`shapes:
+   * 'auto'`): centre, radii and rotation in pixels (degrees), rounded to the
+   * output precision. A circle has `rx === ry`.
+   */
+  readonly shapes?: readonly Shape[];
   /** Fill rule needed for the subpaths of `d` to paint right. */
   readonly fillRule: 'nonzero' | 'evenodd';
   /** Number of path commands (nodes) in `d`. */
@@ -47,6 +63,10 @@ export interface VectorizeStats {
   readonly preset: string | null;
   /** `<path>` elements in the SVG. */
   readonly paths: number;
+  /** `<circle>` and `<ellipse>` elements in the SVG (true shapes). */
+  readonly shapes: number;
+  /** Blurred layers (soft shadows and glows). */
+  readonly softLayers: number;
   /** Path commands across all paths. */
   readonly nodes: number;
   /** Size of the SVG text in UTF-8 bytes. */

@@ -1,2 +1,2 @@
 /** Engine version: part of every cache key, so a new engine never serves an old engine's SVG. Bump on any output change. */
-export const ENGINE_VERSION = '0.2.1';
+export const ENGINE_VERSION = '0.3.0';

@@ -1,9 +1,10 @@
 /**
  * One call for the usual question: how close is this SVG to the image it was
- * traced from? Renders at the original size, composes both on white, and
- * measures.
+ * traced from? Renders at the original size, composes both on white (or
+ * another page colour), and measures.
  */
 import type { Raster } from '../engine/types.js';
+import { WHITE, type Rgb } from './compose.js';
 import { meanDeltaE } from './delta-e.js';
 import { psnr } from './psnr.js';
 import { renderSvg } from './render-svg.js';
@@ -18,14 +19,15 @@ export interface Fidelity {
   readonly deltaE: number;
 }
 
-export function compareRasters(original: Raster, rendered: Raster): Fidelity {
+/** Both composed on `background` (default white) first. */
+export function compareRasters(original: Raster, rendered: Raster, background: Rgb = WHITE): Fidelity {
   return {
-    ssim: ssim(original, rendered),
-    psnr: psnr(original, rendered),
-    deltaE: meanDeltaE(original, rendered),
+    ssim: ssim(original, rendered, background),
+    psnr: psnr(original, rendered, background),
+    deltaE: meanDeltaE(original, rendered, background),
   };
 }
 
-export function compareToOriginal(original: Raster, svg: string): Fidelity {
-  return compareRasters(original, renderSvg(svg, original.width, original.height));
+export function compareToOriginal(original: Raster, svg: string, background: Rgb = WHITE): Fidelity {
+  return compareRasters(original, renderSvg(svg, original.width, original.height), background);
 }

@@ -6,7 +6,7 @@
  * (IEC 61966-2-1) with the D65 white point.
  */
 import type { Raster } from '../engine/types.js';
-import { assertSameSize, composeOn } from './compose.js';
+import { assertSameSize, composeOn, WHITE, type Rgb } from './compose.js';
 
 export type Lab = readonly [number, number, number];
 
@@ -125,10 +125,10 @@ function de2000(L1: number, a1: number, b1: number, L2: number, a2: number, b2: 
  * composed on white. 0 for identical images; about 1 is the threshold of a
  * just-noticeable difference, 100 is black against white.
  */
-export function meanDeltaE(a: Raster, b: Raster): number {
+export function meanDeltaE(a: Raster, b: Raster, background: Rgb = WHITE): number {
   assertSameSize(a, b);
-  const x = composeOn(a).data;
-  const y = composeOn(b).data;
+  const x = composeOn(a, background).data;
+  const y = composeOn(b, background).data;
   const lx = labImage(x);
   const ly = labImage(y);
   let sum = 0;

@@ -4,12 +4,12 @@
  * `Infinity`.
  */
 import type { Raster } from '../engine/types.js';
-import { assertSameSize, composeOn } from './compose.js';
+import { assertSameSize, composeOn, WHITE, type Rgb } from './compose.js';
 
-export function psnr(a: Raster, b: Raster): number {
+export function psnr(a: Raster, b: Raster, background: Rgb = WHITE): number {
   assertSameSize(a, b);
-  const x = composeOn(a).data;
-  const y = composeOn(b).data;
+  const x = composeOn(a, background).data;
+  const y = composeOn(b, background).data;
   let sse = 0;
   for (let i = 0; i < x.length; i += 4) {
     const dr = x[i] - y[i];

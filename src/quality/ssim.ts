@@ -9,7 +9,7 @@
  * downsampling would hide them.
  */
 import type { Raster } from '../engine/types.js';
-import { assertSameSize, composeOn } from './compose.js';
+import { assertSameSize, composeOn, WHITE, type Rgb } from './compose.js';
 
 const WINDOW = 11;
 const SIGMA = 1.5;
@@ -79,11 +79,11 @@ function filterValid(
  * 1 for identical images; near 0 or below for unrelated or inverted ones. An
  * image smaller than the window uses a window as large as its shorter side.
  */
-export function ssim(a: Raster, b: Raster): number {
+export function ssim(a: Raster, b: Raster, background: Rgb = WHITE): number {
   assertSameSize(a, b);
   const { width: w, height: h } = a;
-  const x = luma(composeOn(a));
-  const y = luma(composeOn(b));
+  const x = luma(composeOn(a, background));
+  const y = luma(composeOn(b, background));
   const k = gaussianKernel(Math.min(WINDOW, w, h));
   const mx = filterValid(x, null, w, h, k);
   const my = filterValid(y, null, w, h, k);

@@ -91,6 +91,8 @@ const EXPOSED_HEADERS = [
   'X-Paths',
   'X-Nodes',
   'X-Svg-Bytes',
+  'X-Shapes',
+  'X-Soft-Layers',
   'X-Preset',
   'Retry-After',
   'X-RateLimit-Limit',
@@ -131,6 +133,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       size: config.workerPoolSize,
       maxQueue: config.maxQueueSize,
       timeoutMs: config.timeoutSeconds * 1000,
+      pixelBudget: config.pixelBudget,
+      maxTasksPerWorker: config.workerMaxTasks,
+      idleRecycleMs: config.workerIdleSeconds * 1000,
     });
   const backends = selectBackends(config, app.log);
   const cache = deps.cache !== undefined ? deps.cache : backends.cache();
@@ -144,6 +149,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const processJob: JobProcessor<JobInput> = async (input, ctx) => {
     const r = await converter.convert(input.bytes, input.request, {
       signal: ctx.signal,
+      wait: true,
       onProgress: (stage, progress) => ctx.progress(stage, progress * 100),
     });
     return { svg: r.svg, stats: r.stats, cached: r.cached };

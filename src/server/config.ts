@@ -93,6 +93,18 @@ const LOG_LEVELS: Readonly<Record<string, string>> = {
 
 const KEY_PATTERN = /^[\x21-\x7e]{8,256}$/;
 
+/**
+ * Pixels decoded at once per process: one 8192 x 8192 image (MAX_IMAGE_PIXELS' default) and a quarter
+ * as much again for smaller ones beside it. At the measured worst case (colour mode, ~18 bytes of RSS
+ * per pixel) that is ~1.4 GiB of conversions beside the idle service and a full in-memory cache, within
+ * the deployment guide's 2 GiB limit (docs/CONFIGURATION.md, docs/BENCHMARKS.md).
+ */
+export const DEFAULT_PIXEL_BUDGET = 83_886_080;
+/** Conversions a worker thread runs before it is replaced by a fresh one (its heap never shrinks). */
+export const DEFAULT_WORKER_MAX_TASKS = 100;
+/** Seconds a worker thread that has worked may sit idle before it is replaced (memory back to idle). */
+export const DEFAULT_WORKER_IDLE_SECONDS = 10;
+
 const envSchema = z.object({
   BACKEND_HOST: text('0.0.0.0'),
   BACKEND_PORT: num(8000, 0, 65535),
@@ -116,6 +128,9 @@ const envSchema = z.object({
   MAX_IMAGE_PIXELS: num(67_108_864, 1, 4_294_967_296),
   WORKER_POOL_SIZE: num(undefined, 1, 256),
   MAX_QUEUE_SIZE: num(32, 0, 100_000),
+  PIXEL_BUDGET: num(DEFAULT_PIXEL_BUDGET, 1, 1_099_511_627_776),
+  WORKER_MAX_TASKS: num(DEFAULT_WORKER_MAX_TASKS, 0, 1_000_000_000),
+  WORKER_IDLE_SECONDS: num(DEFAULT_WORKER_IDLE_SECONDS, 0, 86_400, false),
   MONITORING_ENABLED: bool(true),
   LOG_LEVEL: text(undefined),
   CORS_ORIGINS: list(''),
@@ -149,6 +164,12 @@ export interface Config {
   maxImagePixels: number;
   workerPoolSize: number;
   maxQueueSize: number;
+  /** PIXEL_BUDGET: most pixels the running conversions decode at once. */
+  pixelBudget: number;
+  /** WORKER_MAX_TASKS: a worker thread is replaced after this many conversions (0 = never). */
+  workerMaxTasks: number;
+  /** WORKER_IDLE_SECONDS: a worker thread idle this long after work is replaced (0 = never). */
+  workerIdleSeconds: number;
   monitoringEnabled: boolean;
   logLevel: string;
   /** Allowed CORS origins; `['*']` allows any; empty disables CORS. */
@@ -269,6 +290,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxImagePixels: e.MAX_IMAGE_PIXELS!,
     workerPoolSize: e.WORKER_POOL_SIZE ?? e.BACKEND_WORKERS ?? availableParallelism(),
     maxQueueSize: e.MAX_QUEUE_SIZE!,
+    pixelBudget: e.PIXEL_BUDGET!,
+    workerMaxTasks: e.WORKER_MAX_TASKS!,
+    workerIdleSeconds: e.WORKER_IDLE_SECONDS!,
     monitoringEnabled: e.MONITORING_ENABLED,
     logLevel: logLevel!,
     corsOrigins: e.CORS_ORIGINS,

@@ -39,11 +39,22 @@ export const convertParamsSchema = z
       .optional()
       .describe('Colour mode: fixed palette, comma-separated #rrggbb'),
     detail: number(0, 1, '0-1: how closely curves follow the pixels (1 = closest, more nodes)'),
+    quality: number(
+      0,
+      1,
+      '0-1: smallest (0) to most faithful (1); sets colors, detail, speckle and curve_tolerance unless given',
+    ),
     speckle: integer(0, 1_000_000, 'Regions smaller than this many pixels are dropped or merged'),
     corner_threshold: number(0, 180, 'Degrees: turns sharper than this stay corners'),
     curve_tolerance: number(0.01, 10, 'Pixels a curve may stray from the traced outline'),
     precision: integer(0, 4, 'Decimal places of SVG coordinates'),
     layering: z.enum(['stacked', 'cutout']).optional().describe('Colour modes: stacked (no seams) or cutout'),
+    shapes: z
+      .enum(['auto', 'off'])
+      .optional()
+      .describe(
+        'Colour modes, stacked: auto writes circles and ellipses as elements and rectangles exactly; off keeps paths',
+      ),
     format: z
       .enum(OUTPUT_FORMATS)
       .optional()
@@ -87,11 +98,13 @@ const EXPECTED: Readonly<Record<string, string>> = {
   colors: 'auto or an integer from 2 to 256',
   palette: 'comma-separated colours like #1a2b3c,#ffffff',
   detail: 'a number from 0 to 1',
+  quality: 'a number from 0 to 1',
   speckle: 'an integer from 0 to 1000000',
   corner_threshold: 'degrees from 0 to 180',
   curve_tolerance: 'a number from 0.01 to 10',
   precision: 'an integer from 0 to 4',
   layering: 'stacked or cutout',
+  shapes: 'auto or off',
   format: 'svg, pdf, eps or dxf',
   units: 'px, mm or in',
   dpi: 'a number from 1 to 100000',
@@ -139,11 +152,13 @@ export function toConversionRequest(p: ConvertParams): ConversionRequest {
   if (p.colors !== undefined) o.colors = p.colors;
   if (p.palette !== undefined) o.palette = p.palette.split(',').map((c) => `#${c.trim().replace(/^#/, '')}`);
   if (p.detail !== undefined) o.detail = p.detail;
+  if (p.quality !== undefined) o.quality = p.quality;
   if (p.speckle !== undefined) o.speckle = p.speckle;
   if (p.corner_threshold !== undefined) o.cornerThreshold = p.corner_threshold;
   if (p.curve_tolerance !== undefined) o.curveTolerance = p.curve_tolerance;
   if (p.precision !== undefined) o.precision = p.precision;
   if (p.layering !== undefined) o.layering = p.layering;
+  if (p.shapes !== undefined) o.shapes = p.shapes;
   if (p.pixel_art !== undefined) o.pixelArt = p.pixel_art;
   if (p.transparent_background !== undefined) o.transparentAsBackground = p.transparent_background;
   if (p.units !== undefined) o.units = p.units;

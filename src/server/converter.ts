@@ -32,7 +32,8 @@ export interface ConversionResult {
 type Limits = Pick<
   Config,
   'allowedFormats' | 'maxImageDimension' | 'maxImagePixels' | 'timeoutSeconds' | 'cache'
->;
+> &
+  Partial<Pick<Config, 'pixelBudget'>>;
 
 export interface ConverterDeps {
   pool: WorkerPool;
@@ -50,21 +51,41 @@ const DECODE_CODES: Readonly<Record<string, ErrorCode>> = {
 
 /** Cache value: one header line of stats, then the SVG (cheaper to split than JSON to parse on a hit). */
 function encodeEntry(svg: string, s: JobStats): string {
-  return `${s.paths} ${s.nodes} ${s.bytes} ${s.preset ?? '-'}\n${svg}`;
+  return `${s.paths} ${s.nodes} ${s.bytes} ${s.preset ?? '-'} ${s.shapes ?? 0} ${s.softLayers ?? 0}\n${svg}`;
 }
 
 function decodeEntry(entry: string): { svg: string; stats: JobStats } {
   const nl = entry.indexOf('\n');
-  const [paths, nodes, bytes, preset] = entry.slice(0, nl).split(' ');
+  const [paths, nodes, bytes, preset, shapes, softLayers] = entry.slice(0, nl).split(' ');
   return {
     svg: entry.slice(nl + 1),
-    stats: { paths: +paths, nodes: +nodes, bytes: +bytes, preset: preset === '-' ? null : preset },
+    stats: {
+      paths: +paths,
+      nodes: +nodes,
+      bytes: +bytes,
+      preset: preset === '-' ? null : preset,
+      shapes: +(shapes ?? 0),
+      softLayers: +(softLayers ?? 0),
+    },
   };
 }
 
 /** Stats with the request's output format, when it is not SVG. */
 function withFormat(stats: JobStats, req: ConversionRequest): JobStats {
   return req.format === undefined || req.format === 'svg' ? stats : { ...stats, format: req.format };
+}
+
+/**
+ * Format and size of a PNG from its first chunk, which the format requires to
+ * be IHDR; null for anything else (the decoder reads the header then).
+ */
+export function pngHeader(bytes: Uint8Array): ImageHeader | null {
+  if (bytes.length < 24 || sniffFormat(bytes) !== 'png') return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 24);
+  if (view.getUint32(8) !== 13 || view.getUint32(12) !== 0x49484452) return null;
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  return width > 0 && height > 0 ? { format: 'png', width, height } : null;
 }
 
 /** Hash slice size: ~8 ms of sha256 each, so hashing a 100 MB upload never holds the event loop for long. */
@@ -145,17 +166,18 @@ export class Converter {
 
   /**
    * Refuses what can be refused before a worker is involved: an empty file,
-   * bytes that are no image (named), a format not allowed. With `header`, also
-   * reads the size from the header (a pixel bomb, or an image over
-   * MAX_IMAGE_DIMENSION without resize). Without it, the worker's decoder
-   * makes those same checks from the header before decoding, which keeps a
-   * thread hop off the synchronous path.
+   * bytes that are no image (named), a format not allowed, and from the size
+   * in the header a pixel bomb or an image over MAX_IMAGE_DIMENSION without
+   * resize. Returns the header: its pixel count is what the conversion
+   * costs against PIXEL_BUDGET. The decoder reads the header, which also
+   * finds a truncated or damaged file; with `quick` (the synchronous path,
+   * where the worker finds those anyway), a PNG's size is read from its IHDR
+   * here instead, which keeps a thread hop off the path.
    */
-  async precheck(bytes: Uint8Array, resize: boolean, header = true): Promise<void> {
+  async precheck(bytes: Uint8Array, resize: boolean, quick = false): Promise<ImageHeader> {
     if (bytes.length === 0) throw new ApiError('EMPTY_FILE');
-    const sniffed = sniffFormat(bytes);
-    const found = sniffed === null || header ? await this.#readHeader(bytes) : null;
-    const format = found?.format ?? sniffed!;
+    const found = (quick ? pngHeader(bytes) : null) ?? (await this.#readHeader(bytes));
+    const { format } = found;
     const { allowedFormats, maxImageDimension, maxImagePixels } = this.#deps.config;
     if (!allowedFormats.has(format)) {
       throw new ApiError(
@@ -163,8 +185,8 @@ export class Converter {
         `The file is a ${format.toUpperCase()} image; this server accepts ${[...allowedFormats].join(', ')} (ALLOWED_EXTENSIONS)`,
       );
     }
-    if (!found) return;
     const { width, height } = found;
+    const { pixelBudget = Infinity } = this.#deps.config;
     if (width * height > maxImagePixels) {
       throw new ApiError(
         'IMAGE_TOO_LARGE',
@@ -177,6 +199,14 @@ export class Converter {
         `The image is ${width}x${height}; the largest side accepted is ${maxImageDimension} px (MAX_IMAGE_DIMENSION). Send resize=true to downscale it`,
       );
     }
+    if (width * height > pixelBudget) {
+      // It could never start: refused now rather than left to wait (or, in the background, fail later).
+      throw new ApiError(
+        'IMAGE_TOO_LARGE',
+        `The image is ${width}x${height} = ${width * height} pixels; this server decodes at most ${pixelBudget} at once (PIXEL_BUDGET)`,
+      );
+    }
+    return found;
   }
 
   async #readHeader(bytes: Uint8Array): Promise<ImageHeader> {
@@ -208,7 +238,8 @@ export class Converter {
     const key = await this.cacheKey(bytes, req);
     const hit = await this.#cached(key, req);
     if (hit) return withRequestedPreset(hit, req);
-    await this.precheck(bytes, req.resize, false);
+    const { width, height } = await this.precheck(bytes, req.resize, true);
+    hooks = { ...hooks, pixels: width * height };
     const shareable = !hooks.onChunk && !hooks.signal;
     if (shareable) {
       const running = this.#inflight.get(key);
@@ -252,8 +283,8 @@ export class Converter {
     );
     metrics.processingSeconds.observe((performance.now() - started) / 1000);
     metrics.vectorizations.inc({ cached: 'false' });
-    const { paths, nodes, bytes: size, preset } = output.stats;
-    const stats: JobStats = withFormat({ paths, nodes, bytes: size, preset }, req);
+    const { paths, nodes, bytes: size, preset, shapes, softLayers } = output.stats;
+    const stats: JobStats = withFormat({ paths, nodes, bytes: size, preset, shapes, softLayers }, req);
     if (cache && req.useCache) await cache.set(key, encodeEntry(output.svg, stats), config.cache.ttlSeconds);
     return { svg: output.svg, stats, cached: false, engineMs: output.engineMs };
   }

@@ -33,9 +33,15 @@ app.log.info(
     background: config.backgroundEnabled,
     apiKeyRequired: config.apiKeyRequired,
     rateLimitPerHour: config.rateLimitPerHour,
+    pixelBudget: config.pixelBudget,
   },
   'configuration',
 );
+if (process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined) {
+  app.log.warn(
+    'MALLOC_ARENA_MAX is not set: glibc may keep freed conversion memory and RSS creep up under load; set MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=131072 and MALLOC_TRIM_THRESHOLD_=131072 (docs/DEPLOYMENT.md, "Memory")',
+  );
+}
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

@@ -20,6 +20,7 @@ describe('engine flags', () => {
       ...['--mode', 'color', '--threshold', '140', '--invert', '--no-transparent-background'],
       ...['--speckle', '4', '--corner-threshold', '45.5', '--curve-tolerance', '.25', '--precision', '2'],
       ...['--colors', 'auto', '--palette', '#fff, #000000', '--detail', '0.8', '--layering', 'cutout'],
+      ...['--shapes', 'off'],
       ...['--pixel-art', 'smooth'],
     ];
     expect(parse(args)).toEqual({
@@ -35,6 +36,7 @@ describe('engine flags', () => {
       palette: ['#fff', '#000000'],
       detail: 0.8,
       layering: 'cutout',
+      shapes: 'off',
       pixelArt: 'smooth',
     });
     expect(parse(['--threshold', 'adaptive', '--transparent-background'])).toEqual({

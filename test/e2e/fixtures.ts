@@ -95,3 +95,41 @@ export function largeBmp(name: string, width: number, height: number): Fixture {
   }
   return { name, mimeType: 'image/bmp', buffer };
 }
+
+/** A 512 px colour logo: a ring, a square and a triangle in three colours on white. */
+export const logo512 = (): Promise<Fixture> =>
+  png(
+    'logo-512.png',
+    512,
+    512,
+    '<circle cx="256" cy="256" r="200" fill="none" stroke="#1d4ed8" stroke-width="40"/>' +
+      '<rect x="176" y="176" width="160" height="160" rx="24" fill="#f59e0b"/>' +
+      '<path d="M256 40 L300 120 L212 120 Z" fill="#dc2626"/>',
+  );
+
+/**
+ * A photo-like 1000×1000 image (1 MP): smooth colour waves with a little
+ * deterministic noise, so it has continuous tones but needs no stored file.
+ */
+export async function synthPhoto(name = 'photo-1mp.png', width = 1000, height = 1000): Promise<Fixture> {
+  const data = Buffer.alloc(width * height * 3);
+  let seed = 12345;
+  const noise = (): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return (seed / 0x7fffffff - 0.5) * 12;
+  };
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      const u = x / width;
+      const v = y / height;
+      data[i] = Math.max(0, Math.min(255, 128 + 100 * Math.sin(6 * u + 2 * v) + noise()));
+      data[i + 1] = Math.max(0, Math.min(255, 120 + 90 * Math.sin(5 * v - 3 * u + 1) + noise()));
+      data[i + 2] = Math.max(0, Math.min(255, 110 + 80 * Math.cos(4 * (u + v)) + noise()));
+    }
+  }
+  const buffer = await sharp(data, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
+  return { name, mimeType: 'image/png', buffer };
+}

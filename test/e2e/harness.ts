@@ -129,11 +129,21 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<Browser> {
+export interface BrowserOptions {
+  /**
+   * Ignore the page's Content-Security-Policy (default false: pages run under the service's real policy).
+   * Its `script-src 'self'` forbids the string predicates of waitForFunction and injected scripts such as
+   * axe-core; test files that need those pass true.
+   */
+  readonly bypassCSP?: boolean;
+}
+
+export async function launchBrowser(options: BrowserOptions = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'image2svg-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
+    bypassCSP: options.bypassCSP ?? false,
     acceptDownloads: true,
     viewport: DESKTOP,
     args: [

@@ -13,6 +13,7 @@ import {
   launchBrowser,
   startService,
   type Browser,
+  type BrowserOptions,
   type RunningService,
 } from './harness.js';
 
@@ -24,12 +25,12 @@ export interface Session {
 }
 
 /** Starts the service (with `env`) and a browser before the file's tests, and stops both after. */
-export function uiSession(env: Record<string, string> = {}): Session {
+export function uiSession(env: Record<string, string> = {}, browserOptions: BrowserOptions = {}): Session {
   let service: RunningService | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
     buildWebIfStale();
-    [service, browser] = await Promise.all([startService(env), launchBrowser()]);
+    [service, browser] = await Promise.all([startService(env), launchBrowser(browserOptions)]);
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -59,6 +60,11 @@ async function openPage(
   const errors: string[] = [];
   pageErrors.set(page, errors);
   page.on('pageerror', (error) => errors.push(error.message));
+  // Each test's page starts with nothing kept from another (settings, local mode, key); a reload keeps them.
+  await page.addInitScript(`if (!sessionStorage.getItem('e2e-page')) {
+    localStorage.clear();
+    sessionStorage.setItem('e2e-page', '1');
+  }`);
   // The page runs under the service's CSP (UI_CSP): anything the UI needs and the policy blocks is an error.
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text());

@@ -93,7 +93,9 @@ describe('web UI: batches, large files, refusals', () => {
       requests.filter((r) => /^POST \/api\/upload\/chunked\/ui-[0-9a-f]{24}\/complete$/.test(r)),
     ).toHaveLength(1);
     expect(
-      requests.filter((r) => /^POST \/api\/convert\/background\?upload_id=ui-[0-9a-f]{24}$/.test(r)),
+      requests.filter((r) =>
+        /^POST \/api\/convert\/background\?preset=auto&upload_id=ui-[0-9a-f]{24}$/.test(r),
+      ),
     ).toHaveLength(1);
     expect(requests.some((r) => r.startsWith('POST /api/convert?'))).toBe(false);
 
@@ -107,6 +109,21 @@ describe('web UI: batches, large files, refusals', () => {
     expect(states.at(-1)).toMatch(/^SVG · /);
     const { svg } = await downloadSvg(page);
     expect(svg).toMatch(/viewBox="0 0 1800 1600"/);
+
+    // An option change converts the upload again by its id: not one more byte of the file goes up.
+    const first = await page.getByRole('img', { name: 'SVG of scan.bmp' }).getAttribute('src');
+    await page.getByText('More options').click();
+    await page.getByRole('checkbox', { name: 'Shrink very large images' }).check();
+    await page
+      .locator(`img.layer-svg:not([src=${JSON.stringify(first)}])`)
+      .first()
+      .waitFor({ state: 'attached', timeout: 60_000 });
+    expect(requests.filter((r) => r === 'POST /api/upload/chunked')).toHaveLength(chunks.length);
+    const byId = requests.filter((r) => r.startsWith('POST /api/convert/background?'));
+    expect(byId).toHaveLength(2);
+    const ids = byId.map((r) => new URLSearchParams(r.split('?')[1]).get('upload_id'));
+    expect(ids[1]).toBe(ids[0]);
+    expect(byId[1]).toContain('resize=true');
     await closeClean(page);
   }, 120_000);
 

@@ -20,6 +20,8 @@ import {
   effectiveValues,
   INITIAL_OPTIONS,
   optionsKey,
+  modeOf,
+  setAutoMode,
   setOption,
   setPreset,
   toQuery,
@@ -121,10 +123,34 @@ describe('background task result', () => {
   });
 });
 
+const NONE = setPreset('default');
+
 describe('options model', () => {
+  it('starts new users on auto, which the service resolves per image', () => {
+    expect(toQuery(INITIAL_OPTIONS).toString()).toBe('preset=auto');
+    expect(modeOf(INITIAL_OPTIONS, null)).toBeNull();
+    expect(modeOf(INITIAL_OPTIONS, 'logo')).toBe('color');
+    expect(modeOf(INITIAL_OPTIONS, 'lineart')).toBe('binary');
+    expect(modeOf(setOption(INITIAL_OPTIONS, 'mode', 'grayscale', 'logo'), 'logo')).toBe('grayscale');
+  });
+
+  it('drops a hand-set value equal to the preset’s, so going back sends the same query (cache hits)', () => {
+    const tuned = setOption(NONE, 'detail', 0.8);
+    expect(toQuery(tuned).toString()).toBe('detail=0.8');
+    expect(toQuery(setOption(tuned, 'detail', 0.5)).toString()).toBe('');
+    expect(toQuery(setOption(NONE, 'curveTolerance', 0.25)).toString()).toBe('');
+    // Under auto, the picked preset's values count as the defaults, but a picked mode is kept.
+    const auto = setOption(INITIAL_OPTIONS, 'speckle', PRESETS.logo.speckle ?? 0, 'logo');
+    expect(toQuery(auto).toString()).toBe('preset=auto');
+    expect(toQuery(setOption(INITIAL_OPTIONS, 'mode', 'color', 'logo')).toString()).toBe(
+      'preset=auto&color_mode=color',
+    );
+    expect(toQuery(setAutoMode(setOption(NONE, 'mode', 'color'))).toString()).toBe('preset=auto');
+  });
+
   it('sends nothing for the defaults, so the service applies its own', () => {
-    expect(toQuery(INITIAL_OPTIONS).toString()).toBe('');
-    expect(effectiveValues(INITIAL_OPTIONS)).toMatchObject({
+    expect(toQuery(NONE).toString()).toBe('');
+    expect(effectiveValues(NONE)).toMatchObject({
       mode: 'binary',
       threshold: 'auto',
       detail: 0.5,
@@ -133,7 +159,7 @@ describe('options model', () => {
   });
 
   it('maps hand-set options to the contract’s snake_case names, in a stable order', () => {
-    let options = setOption(INITIAL_OPTIONS, 'mode', 'color');
+    let options = setOption(NONE, 'mode', 'color');
     options = setOption(options, 'cornerThreshold', 45);
     options = setOption(options, 'colors', 12);
     options = setOption(options, 'transparentBackground', false);
@@ -164,14 +190,14 @@ describe('options model', () => {
   });
 
   it('sends any colour count the service takes, up to 256', () => {
-    const options = setOption(setOption(INITIAL_OPTIONS, 'mode', 'color'), 'colors', 256);
+    const options = setOption(setOption(NONE, 'mode', 'color'), 'colors', 256);
     expect(toQuery(options).toString()).toBe('colors=256&color_mode=color');
     expect(effectiveValues(options).colors).toBe(256);
   });
 
   it('gives different keys to different options and the same key to the same options', () => {
-    const a = setOption(setOption(INITIAL_OPTIONS, 'detail', 0.7), 'speckle', 9);
-    const b = setOption(setOption(INITIAL_OPTIONS, 'speckle', 9), 'detail', 0.7);
+    const a = setOption(setOption(NONE, 'detail', 0.7), 'speckle', 9);
+    const b = setOption(setOption(NONE, 'speckle', 9), 'detail', 0.7);
     expect(optionsKey(a)).toBe(optionsKey(b));
     expect(optionsKey(a)).not.toBe(optionsKey(setOption(a, 'detail', 0.75)));
   });
@@ -217,11 +243,14 @@ describe('zoom maths', () => {
       x: 15,
       y: 132.5,
     });
+    // A small image is enlarged to fill the pane (here up to the zoom limit)...
     expect(fitView({ width: 10, height: 10 }, { width: 400, height: 300 })).toEqual({
-      zoom: 1,
-      x: 195,
-      y: 145,
+      zoom: expect.closeTo(28.2, 6) as number,
+      x: expect.closeTo(59, 6) as number,
+      y: expect.closeTo(9, 6) as number,
     });
+    // ...and a 32 px icon to the pane's height.
+    expect(fitView({ width: 32, height: 32 }, { width: 400, height: 300 }).zoom).toBeCloseTo(282 / 32, 6);
   });
 
   it('keeps the image point under the pointer fixed while zooming', () => {

@@ -7,6 +7,8 @@ import {
   needsWork,
   newItem,
   queueReducer,
+  recalled,
+  RECENT_RESULTS,
   type Item,
   type ItemResult,
   type QueueState,
@@ -48,6 +50,26 @@ describe('queue reducer', () => {
     expect(state.selectedId).toBe('f1');
     state = queueReducer(state, { type: 'remove', id: 'f1' });
     expect(state).toEqual({ items: [], selectedId: null });
+  });
+
+  it('shows the image just added, even when another was on screen', () => {
+    let state = queueOf('a.png');
+    const added = { ...newItem('g1', file('new.png'), 'blob:new'), size: { width: 5, height: 5 } };
+    state = queueReducer(state, { type: 'add', items: [added] });
+    expect(state.selectedId).toBe('g1');
+  });
+
+  it('keeps recent results per image and recalls one for options seen before, oldest dropped first', () => {
+    let state = queueOf('a.png');
+    for (let i = 0; i < RECENT_RESULTS + 1; i++)
+      state = queueReducer(state, { type: 'done', id: 'f0', job: i + 1, result: result(`k${i}`) });
+    expect(item(state, 'f0').recent.map((r) => r.key)).toHaveLength(RECENT_RESULTS);
+    expect(recalled(item(state, 'f0'), 'k0')).toBeNull();
+    expect(recalled(item(state, 'f0'), 'k3')?.url).toBe('blob:svg-k3');
+    state = queueReducer(state, { type: 'recall', id: 'f0', key: 'k3' });
+    expect(item(state, 'f0').result?.key).toBe('k3');
+    expect(item(state, 'f0').recent[0].key).toBe('k3');
+    expect(needsWork(item(state, 'f0'), 'k3')).toBe(false);
   });
 
   it('never moves a background job’s progress back, and caps it at 100', () => {

@@ -38,6 +38,20 @@ const CASES: [string, () => Raster, VectorizeOptions][] = [
   ],
   ['emoji-1f600', () => twemoji('1f600', 48), { mode: 'color' }],
   ['emoji-1f308-grey', () => twemoji('1f308', 48), { mode: 'grayscale', colors: 4 }],
+  // Engine 0.3 (issue 12): true shapes, translucency and a soft shadow.
+  [
+    'shapes-translucent',
+    () =>
+      renderToRaster(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64">' +
+          '<filter id="b" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="2.5"/></filter>' +
+          '<rect x="10" y="12" width="36" height="30" fill="#000" opacity="0.35" filter="url(#b)"/>' +
+          '<rect x="8" y="8" width="36" height="30" fill="#e0a030"/><circle cx="50" cy="50" r="10" fill="#2f6fd0"/>' +
+          '<rect x="4" y="50" width="20" height="10" fill="#d03a2f" opacity="0.5"/></svg>',
+        64,
+      ),
+    { mode: 'color' },
+  ],
 ];
 
 describe('colour tracer: golden output', () => {

@@ -171,7 +171,17 @@ describe('POST /convert', () => {
     expect(color.statusCode).toBe(200);
     expect(color.headers['x-preset']).toBe('logo');
     expect(Number(color.headers['x-paths'])).toBeGreaterThanOrEqual(2);
+    // The disc is a true shape (engine 0.3), counted in X-Shapes; shapes=off keeps it a path.
+    expect(color.body).toContain('<circle');
+    expect(color.headers['x-shapes']).toBe('1');
+    expect(color.headers['x-soft-layers']).toBe('0');
     expectSafeSvg(color.body);
+    const paths = await convert(fileForm(png, { color_mode: 'color', preset: 'logo', shapes: 'off' }));
+    expect(paths.statusCode).toBe(200);
+    expect(paths.body).not.toContain('<circle');
+    expect(paths.headers['x-shapes']).toBe('0');
+    const bad = await convert(fileForm(png, { shapes: 'maybe' }));
+    expect(bad.statusCode).toBe(400);
     const gray = await convert(fileForm(png, { color_mode: 'grayscale', colors: '3' }));
     expect(gray.statusCode).toBe(200);
     expectSafeSvg(gray.body);

@@ -15,3 +15,10 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+
+// Installable and offline: the service worker keeps the app shell (built pages only).
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('./sw.js').catch(() => undefined);
+  });
+}

@@ -24,6 +24,8 @@ export interface Palette {
   readonly lab: Float64Array;
   /** Output colour per entry, 0xRRGGBB. */
   readonly rgb: Uint32Array;
+  /** Alpha (0-1) per entry when some entries are translucent (alpha-palette.ts); absent when all are opaque. */
+  readonly alpha?: Float64Array;
 }
 
 /** Most colours `colors: 'auto'` may choose. */

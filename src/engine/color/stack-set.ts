@@ -32,6 +32,11 @@ export interface StackContext {
   readonly seen: Int32Array;
   /** The last flood id handed out. */
   readonly floods: { last: number };
+  /**
+   * 1 for regions of a translucent colour: no layer runs under them, since
+   * it would show through.
+   */
+  readonly translucent?: Uint8Array;
 }
 
 /** Regions that share a boundary with the image border or with transparent pixels. */
@@ -57,13 +62,13 @@ export function stackedSet(
   rank: number,
   inSet: Uint8Array,
 ): number[] {
-  const { chains, incidence, regionRank, touchesOutside, seen } = ctx;
+  const { chains, incidence, regionRank, touchesOutside, seen, translucent } = ctx;
   const members = own.slice();
   for (const r of members) inSet[r] = 1;
   for (const r of own) {
     for (let k = incidence.from[r]; k < incidence.from[r + 1]; k++) {
       const o = other(chains, incidence.chains[k], r);
-      if (o >= 0 && !inSet[o] && regionRank[o] > rank) {
+      if (o >= 0 && !inSet[o] && regionRank[o] > rank && !translucent?.[o]) {
         inSet[o] = 1;
         members.push(o);
       }
@@ -86,7 +91,7 @@ export function stackedSet(
       let fillable = true;
       for (let g = 0; g < group.length && fillable; g++) {
         const q = group[g];
-        if (touchesOutside[q] || regionRank[q] < rank || group.length > HOLE_REGIONS) {
+        if (touchesOutside[q] || regionRank[q] < rank || translucent?.[q] || group.length > HOLE_REGIONS) {
           fillable = false;
           break;
         }

@@ -17,6 +17,9 @@ export interface JobStats {
   nodes: number;
   bytes: number;
   preset: string | null;
+  /** True shapes (`<circle>`, `<ellipse>`) and blurred soft-shadow layers in the SVG (engine 0.3). */
+  shapes?: number;
+  softLayers?: number;
   /** Output format of the result when not SVG (pdf, eps, dxf). */
   format?: 'pdf' | 'eps' | 'dxf';
 }

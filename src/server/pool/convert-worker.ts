@@ -4,6 +4,7 @@
  * a time; the pool terminates the thread to stop a conversion.
  */
 import { parentPort } from 'node:worker_threads';
+import sharp from 'sharp';
 import { convertSvg, EngineInputError, EngineOptionError, vectorizeSteps } from '../../engine/index.js';
 import { DecodeError, decodeImage } from '../../node/decode/index.js';
 import { withImageDpi } from '../../node/convert-file.js';
@@ -13,6 +14,9 @@ import type { ConvertTask, WorkerReply } from './protocol.js';
 
 if (!parentPort) throw new Error('convert-worker.js must run in a worker thread');
 const port = parentPort;
+// libvips' operation cache (process-wide, up to 50 MB) serves repeated operations on the same input;
+// every conversion here decodes new bytes once, so it would only hold memory.
+sharp.cache(false);
 const send = (reply: WorkerReply): void => port.postMessage(reply);
 
 /** Progress is reported at most every this fraction, so messages do not swamp the pool. */

@@ -54,6 +54,8 @@ export function svgHeaders(result: ConversionResult, t0: number): Record<string,
     'X-Paths': String(result.stats.paths),
     'X-Nodes': String(result.stats.nodes),
     'X-Svg-Bytes': String(result.stats.bytes),
+    'X-Shapes': String(result.stats.shapes ?? 0),
+    'X-Soft-Layers': String(result.stats.softLayers ?? 0),
   };
   if (result.stats.preset) h['X-Preset'] = result.stats.preset;
   if (result.engineMs !== null) h['X-Engine-Time'] = (result.engineMs / 1000).toFixed(6);

@@ -48,7 +48,7 @@ export async function taskRoutes(
         summary: 'The SVG of a completed task',
         description:
           'The headers of POST /convert: X-Cache (HIT when the cache answered the task), X-Processing-Time ' +
-          '(of this request), X-Paths, X-Nodes, X-Svg-Bytes and X-Preset. 202 with the status while pending or processing; 410 when expired or cancelled; 422/500 when failed.',
+          '(of this request), X-Paths, X-Nodes, X-Svg-Bytes, X-Shapes, X-Soft-Layers and X-Preset. 202 with the status while pending or processing; 410 when expired or cancelled; 422/500 when failed.',
       },
     },
     async (req, reply) =>

@@ -10,7 +10,7 @@ export interface ConversionStats {
   readonly cache: 'HIT' | 'MISS' | null;
   /** The preset used, or the one `auto` picked. */
   readonly preset: string | null;
-  readonly via: 'direct' | 'background';
+  readonly via: 'direct' | 'background' | 'local';
 }
 
 export interface Conversion {

@@ -1,13 +1,22 @@
 import { saveBlob, zipResults } from '../result/downloads.js';
 import { formatBytes, svgFileName } from '../result/format.js';
 import type { Dispatch } from 'react';
-import { FILE_ERRORS, isSettled, type Item, type QueueAction } from './queue.js';
+import { useEffect, useRef } from 'react';
+import { ANY_OPTIONS, FILE_ERRORS, isSettled, type Item, type QueueAction } from './queue.js';
 
 interface FileListProps {
   readonly items: readonly Item[];
   readonly selectedId: string | null;
   readonly optionsKey: string;
+  /** The key of the options on screen: results made with others are not exported. */
+  readonly exportKey: string;
   readonly dispatch: Dispatch<QueueAction>;
+}
+
+/** An image whose export would not match the options on screen: no result yet, or an older one. */
+function isUpdating(item: Item, key: string): boolean {
+  if (item.errorKey === ANY_OPTIONS || item.errorKey === key) return false;
+  return item.result?.key !== key;
 }
 
 function itemProgress(item: Item, key: string): number {
@@ -16,9 +25,32 @@ function itemProgress(item: Item, key: string): number {
 }
 
 /** Every image dropped, its state, and the batch's progress and downloads. */
-export function FileList({ items, selectedId, optionsKey, dispatch }: FileListProps) {
+export function FileList({ items, selectedId, optionsKey, exportKey, dispatch }: FileListProps) {
   const settled = items.filter((item) => isSettled(item, optionsKey)).length;
   const withResult = items.filter((item) => item.result !== null).length;
+  const updating = items.filter((item) => isUpdating(item, exportKey)).length;
+  const list = useRef<HTMLUListElement>(null);
+  /** After a removal, focus goes to the neighbour's row (or the add button when none is left). */
+  const focusNext = useRef<string | null | undefined>(undefined);
+  useEffect(() => {
+    const target = focusNext.current;
+    if (target === undefined) return;
+    focusNext.current = undefined;
+    const row =
+      target === null
+        ? null
+        : list.current?.querySelector<HTMLElement>(`[data-item="${target}"] .file-select`);
+    (row ?? document.querySelector<HTMLElement>('.dropzone button'))?.focus();
+  }, [items]);
+  const remove = (id: string): void => {
+    const index = items.findIndex((item) => item.id === id);
+    const rest = items.filter((item) => item.id !== id);
+    const next = rest[Math.min(index, rest.length - 1)]?.id ?? null;
+    // The list goes away with its last image: the add button, which stays, takes the focus now.
+    if (next === null) document.querySelector<HTMLElement>('.dropzone button')?.focus();
+    else focusNext.current = next;
+    dispatch({ type: 'remove', id });
+  };
   const progress =
     items.length === 0
       ? 0
@@ -32,11 +64,16 @@ export function FileList({ items, selectedId, optionsKey, dispatch }: FileListPr
           Images <span className="count">{items.length}</span>
         </h2>
         <div className="files-actions">
+          {batch && updating > 0 && (
+            <span className="files-updating" data-testid="batch-updating">
+              {updating} of {items.length} updating
+            </span>
+          )}
           {batch && (
             <button
               type="button"
               className="button button-small"
-              disabled={withResult === 0}
+              disabled={withResult === 0 || updating > 0}
               onClick={() => saveBlob(zipResults(items), `image2svg-${withResult}-svg.zip`)}
             >
               Download all (.zip)
@@ -72,14 +109,16 @@ export function FileList({ items, selectedId, optionsKey, dispatch }: FileListPr
           </div>
         </div>
       )}
-      <ul className="file-list">
+      <ul className="file-list" ref={list}>
         {items.map((item) => (
           <FileRow
             key={item.id}
             item={item}
             selected={item.id === selectedId}
             settled={isSettled(item, optionsKey)}
+            fresh={!isUpdating(item, exportKey)}
             dispatch={dispatch}
+            onRemove={remove}
           />
         ))}
       </ul>
@@ -91,13 +130,20 @@ interface FileRowProps {
   readonly item: Item;
   readonly selected: boolean;
   readonly settled: boolean;
+  readonly fresh: boolean;
   readonly dispatch: Dispatch<QueueAction>;
+  readonly onRemove: (id: string) => void;
 }
 
-function FileRow({ item, selected, settled, dispatch }: FileRowProps) {
+function FileRow({ item, selected, settled, fresh, dispatch, onRemove }: FileRowProps) {
   const state = item.busy ? 'converting' : item.error ? 'error' : item.result && settled ? 'done' : 'waiting';
   return (
-    <li className={`file-row${selected ? ' is-selected' : ''}`} data-state={state} data-testid="file-row">
+    <li
+      className={`file-row${selected ? ' is-selected' : ''}`}
+      data-state={state}
+      data-item={item.id}
+      data-testid="file-row"
+    >
       <button
         type="button"
         className="file-select"
@@ -124,7 +170,8 @@ function FileRow({ item, selected, settled, dispatch }: FileRowProps) {
             type="button"
             className="icon-button"
             aria-label={`Download the SVG of ${item.file.name}`}
-            title="Download SVG"
+            title={fresh ? 'Download SVG' : 'Updating to the new settings'}
+            disabled={!fresh}
             onClick={() =>
               saveBlob(
                 new Blob([item.result?.svg ?? ''], { type: 'image/svg+xml' }),
@@ -137,25 +184,28 @@ function FileRow({ item, selected, settled, dispatch }: FileRowProps) {
             </svg>
           </button>
         )}
-        {state === 'error' && item.error && !FILE_ERRORS.has(item.error.code) && (
-          <button
-            type="button"
-            className="icon-button"
-            aria-label={`Try ${item.file.name} again`}
-            title="Try again"
-            onClick={() => dispatch({ type: 'retry', id: item.id })}
-          >
-            <svg viewBox="0 0 24 24" aria-hidden="true">
-              <path d="M4 12a8 8 0 1 0 2.3-5.6M4 4v4h4" />
-            </svg>
-          </button>
-        )}
+        {state === 'error' &&
+          item.error &&
+          !FILE_ERRORS.has(item.error.code) &&
+          item.error.code !== 'IMAGE_TOO_LARGE' && (
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={`Try ${item.file.name} again`}
+              title="Try again"
+              onClick={() => dispatch({ type: 'retry', id: item.id })}
+            >
+              <svg viewBox="0 0 24 24" aria-hidden="true">
+                <path d="M4 12a8 8 0 1 0 2.3-5.6M4 4v4h4" />
+              </svg>
+            </button>
+          )}
         <button
           type="button"
           className="icon-button"
           aria-label={`Remove ${item.file.name}`}
           title="Remove"
-          onClick={() => dispatch({ type: 'remove', id: item.id })}
+          onClick={() => onRemove(item.id)}
         >
           <svg viewBox="0 0 24 24" aria-hidden="true">
             <path d="M6 6l12 12M18 6 6 18" />

@@ -36,7 +36,14 @@ export interface Item {
   readonly errorKey: string | null;
   /** Number of the last conversion job whose outcome is in this state (0: none yet); the converter waits for it. */
   readonly settledJob: number;
+  /** The service's id of this file once uploaded in chunks: re-conversions send it instead of the file. */
+  readonly uploadId: string | null;
+  /** Recent results, newest first (the current one included), so going back to a setting shows it at once. */
+  readonly recent: readonly ItemResult[];
 }
+
+/** How many results per image the page keeps for going back to a setting already seen. */
+export const RECENT_RESULTS = 8;
 
 export interface QueueState {
   readonly items: readonly Item[];
@@ -55,7 +62,9 @@ export type QueueAction =
   | { type: 'failed'; id: string; job: number; error: ItemError; key: string }
   | { type: 'idle'; id: string }
   | { type: 'retry'; id: string }
-  | { type: 'retryUnauthorized' };
+  | { type: 'retryUnauthorized' }
+  | { type: 'uploaded'; id: string; uploadId: string | null }
+  | { type: 'recall'; id: string; key: string };
 
 export const EMPTY_QUEUE: QueueState = { items: [], selectedId: null };
 
@@ -72,6 +81,8 @@ export function newItem(id: string, file: File, originalUrl: string): Item {
     error: null,
     errorKey: null,
     settledJob: 0,
+    uploadId: null,
+    recent: [],
   };
 }
 
@@ -82,9 +93,10 @@ function update(state: QueueState, id: string, change: (item: Item) => Item): Qu
 export function queueReducer(state: QueueState, action: QueueAction): QueueState {
   switch (action.type) {
     case 'add':
+      // What was just added is what the person wants to see.
       return {
         items: [...state.items, ...action.items],
-        selectedId: state.selectedId ?? action.items[0]?.id ?? null,
+        selectedId: action.items[0]?.id ?? state.selectedId,
       };
     case 'remove': {
       const index = state.items.findIndex((item) => item.id === action.id);
@@ -124,7 +136,17 @@ export function queueReducer(state: QueueState, action: QueueAction): QueueState
         error: null,
         errorKey: null,
         settledJob: action.job,
+        recent: remember(item.recent, action.result),
       }));
+    case 'recall': {
+      return update(state, action.id, (item) => {
+        const result = item.recent.find((r) => r.key === action.key);
+        if (!result) return item;
+        return { ...item, result, error: null, errorKey: null, recent: remember(item.recent, result) };
+      });
+    }
+    case 'uploaded':
+      return update(state, action.id, (item) => ({ ...item, uploadId: action.uploadId }));
     case 'failed':
       return update(state, action.id, (item) => ({
         ...item,
@@ -146,6 +168,16 @@ export function queueReducer(state: QueueState, action: QueueAction): QueueState
         ),
       };
   }
+}
+
+/** A small LRU: the result moves to the front, the oldest beyond RECENT_RESULTS goes. */
+function remember(recent: readonly ItemResult[], result: ItemResult): ItemResult[] {
+  return [result, ...recent.filter((r) => r.key !== result.key)].slice(0, RECENT_RESULTS);
+}
+
+/** A result the page kept for these options, if any. */
+export function recalled(item: Item, key: string): ItemResult | null {
+  return item.recent.find((r) => r.key === key) ?? null;
 }
 
 /** The errorKey of a failure no option can fix (the file itself is refused): it is not retried. */

@@ -9,6 +9,7 @@ export function useObjectUrlCleanup(state: QueueState): void {
     for (const item of state.items) {
       inUse.add(item.originalUrl);
       if (item.result) inUse.add(item.result.url);
+      for (const result of item.recent) inUse.add(result.url);
     }
     for (const url of known.current) if (!inUse.has(url)) URL.revokeObjectURL(url);
     known.current = inUse;

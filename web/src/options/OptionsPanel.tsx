@@ -3,6 +3,9 @@ import { COLOR_STOPS, colorStopIndex, MAX_COLORS, MIN_COLORS, parseColors } from
 import { Check, Choice, Field, Range, SteppedRange } from './fields.js';
 import {
   effectiveValues,
+  MODE_LABELS,
+  modeOf,
+  setAutoMode,
   setOption,
   setPreset,
   type Mode,
@@ -12,15 +15,16 @@ import {
   type UiOptions,
 } from './model.js';
 
+/** Short enough to show whole in the sidebar's select at any width. */
 const PRESET_LABELS: Readonly<Record<PresetName, string>> = {
-  default: 'None: use the options below',
+  default: 'None: the options below',
   auto: 'Auto: picked from the image',
   logo: 'Logo: flat colours, crisp edges',
-  lineart: 'Line art: black-and-white drawings and scans',
-  clipart: 'Clip art: flat colour illustrations',
-  photo: 'Photo: many colours, smooth regions',
+  lineart: 'Line art: drawings and scans',
+  clipart: 'Clip art: flat illustrations',
+  photo: 'Photo: smooth, many colours',
   posterize: 'Posterize: a few bold colours',
-  pixelart: 'Pixel art: exact blocks of an upscaled sprite',
+  pixelart: 'Pixel art: exact sprite blocks',
 };
 
 const MODE_HELP: Readonly<Record<Mode, string>> = {
@@ -31,9 +35,10 @@ const MODE_HELP: Readonly<Record<Mode, string>> = {
 };
 
 function autoModeHelp(picked: string | null): string {
-  return picked
-    ? `Auto picked the ${picked} preset for this image; choose a mode to override it.`
-    : 'Auto picks the preset, and with it the mode, from each image.';
+  if (!picked)
+    return 'Auto picks the mode from each image: colour where it is colour, binary where it is black and white.';
+  const mode = modeOf({ preset: 'auto', overrides: {} }, picked);
+  return `Auto picked ${mode ? MODE_LABELS[mode] : 'a mode'} (the ${picked} preset) for this image; choose a mode to override it.`;
 }
 
 interface OptionsPanelProps {
@@ -47,7 +52,7 @@ interface OptionsPanelProps {
 export function OptionsPanel({ options, onChange, pickedPreset }: OptionsPanelProps) {
   const v = effectiveValues(options, pickedPreset);
   const set = <K extends OptionKey>(key: K, value: OptionValues[K]): void =>
-    onChange(setOption(options, key, value));
+    onChange(setOption(options, key, value, pickedPreset));
   const autoMode = options.preset === 'auto' && options.overrides.mode === undefined;
   const threshold = typeof v.threshold === 'number' ? 'fixed' : v.threshold;
 
@@ -75,18 +80,19 @@ export function OptionsPanel({ options, onChange, pickedPreset }: OptionsPanelPr
         </select>
       </Field>
 
-      <Choice<Mode>
+      <Choice<Mode | 'auto'>
         name="mode"
         legend="Mode"
         help={autoMode ? autoModeHelp(pickedPreset) : MODE_HELP[v.mode]}
         options={[
-          ['binary', 'Binary'],
-          ['grayscale', 'Grayscale'],
-          ['color', 'Colour'],
-          ['centerline', 'Centerline'],
+          ['auto', 'Auto'],
+          ['binary', MODE_LABELS.binary],
+          ['grayscale', MODE_LABELS.grayscale],
+          ['color', MODE_LABELS.color],
+          ['centerline', MODE_LABELS.centerline],
         ]}
-        value={autoMode && !pickedPreset ? null : v.mode}
-        onChange={(mode) => set('mode', mode)}
+        value={autoMode ? 'auto' : v.mode}
+        onChange={(mode) => (mode === 'auto' ? onChange(setAutoMode(options)) : set('mode', mode))}
       />
 
       {v.mode === 'binary' || v.mode === 'centerline' ? (
@@ -198,11 +204,11 @@ export function OptionsPanel({ options, onChange, pickedPreset }: OptionsPanelPr
           id="curve-tolerance"
           label="Curve tolerance"
           help="How far a curve may stray from the traced outline. Larger: fewer nodes."
-          min={0.1}
+          min={0.05}
           max={3}
-          step={0.1}
+          step={0.05}
           value={v.curveTolerance}
-          format={(n) => `${n.toFixed(1)} px`}
+          format={(n) => `${n.toFixed(2)} px`}
           onChange={(n) => set('curveTolerance', n)}
         />
         <Range
@@ -226,6 +232,19 @@ export function OptionsPanel({ options, onChange, pickedPreset }: OptionsPanelPr
             ]}
             value={v.layering}
             onChange={(layering) => set('layering', layering)}
+          />
+        )}
+        {v.mode !== 'binary' && v.layering === 'stacked' && (
+          <Choice
+            name="shapes"
+            legend="Shapes"
+            help="Auto: circles and ellipses become real shapes, rectangles exact. Off: every outline stays a path."
+            options={[
+              ['auto', 'Auto'],
+              ['off', 'Off'],
+            ]}
+            value={v.shapes}
+            onChange={(shapes) => set('shapes', shapes)}
           />
         )}
         <Check

@@ -9,10 +9,11 @@ import {
   type Layering,
   type Mode,
   type PresetName,
+  type ShapesSetting,
   type ThresholdSetting,
 } from '../../../src/engine/options.js';
 
-export type { Layering, Mode, PresetName, ThresholdSetting };
+export type { Layering, Mode, PresetName, ShapesSetting, ThresholdSetting };
 
 export interface OptionValues {
   readonly mode: Mode;
@@ -25,11 +26,14 @@ export interface OptionValues {
   readonly curveTolerance: number;
   readonly precision: number;
   readonly layering: Layering;
+  readonly shapes: ShapesSetting;
   readonly transparentBackground: boolean;
   /** Service-side: a light contrast normalisation and denoise before tracing. */
   readonly enhance: boolean;
   /** Service-side: downscale images over its size limit instead of refusing them. */
   readonly resize: boolean;
+  /** Colour modes: a fixed palette, comma-separated `#rrggbb` (set by "Lock colours"); null: chosen from the image. */
+  readonly palette: string | null;
 }
 
 export type OptionKey = keyof OptionValues;
@@ -40,7 +44,11 @@ export interface UiOptions {
   readonly overrides: Partial<OptionValues>;
 }
 
-export const INITIAL_OPTIONS: UiOptions = { preset: 'default', overrides: {} };
+/**
+ * New users start on `auto`: the service picks a preset (and with it the mode:
+ * colour for colour pictures, binary for black and white) from each image.
+ */
+export const INITIAL_OPTIONS: UiOptions = { preset: 'auto', overrides: {} };
 
 /** Query-string names of the API contract (snake_case). */
 const PARAM: Readonly<Record<OptionKey, string>> = {
@@ -54,9 +62,11 @@ const PARAM: Readonly<Record<OptionKey, string>> = {
   curveTolerance: 'curve_tolerance',
   precision: 'precision',
   layering: 'layering',
+  shapes: 'shapes',
   transparentBackground: 'transparent_background',
   enhance: 'enhance',
   resize: 'resize',
+  palette: 'palette',
 };
 
 const BASE: OptionValues = {
@@ -70,9 +80,11 @@ const BASE: OptionValues = {
   curveTolerance: DEFAULTS.curveTolerance,
   precision: DEFAULTS.precision,
   layering: DEFAULTS.layering,
+  shapes: DEFAULTS.shapes,
   transparentBackground: DEFAULTS.transparentAsBackground,
   enhance: false,
   resize: false,
+  palette: null,
 };
 
 function isConcretePreset(name: string | null): name is Exclude<PresetName, 'auto'> {
@@ -99,13 +111,49 @@ export function effectiveValues(options: UiOptions, pickedPreset: string | null 
   return { ...BASE, ...fromPreset, ...options.overrides };
 }
 
+/**
+ * Sets an option by hand. A value equal to what the preset alone gives (for
+ * `auto`, the preset picked for the image on screen) is not an override: it
+ * is dropped, so going back to a setting sends the same query as before and
+ * the service's cache (and the page's own) answers.
+ */
 export function setOption<K extends OptionKey>(
   options: UiOptions,
   key: K,
   value: OptionValues[K],
+  pickedPreset: string | null = null,
 ): UiOptions {
+  const plain = effectiveValues({ preset: options.preset, overrides: {} }, pickedPreset)[key];
+  // Under `auto` the picked preset differs from image to image: a hand-picked mode always stays.
+  const knowable = options.preset !== 'auto' || (pickedPreset !== null && key !== 'mode');
+  if (knowable && plain === value) {
+    return { ...options, overrides: without(options.overrides, key) };
+  }
   return { ...options, overrides: { ...options.overrides, [key]: value } };
 }
+
+function without(overrides: Partial<OptionValues>, key: OptionKey): Partial<OptionValues> {
+  return Object.fromEntries(Object.entries(overrides).filter(([k]) => k !== key)) as Partial<OptionValues>;
+}
+
+/** The mode a result was made in: the hand-set one, else the preset's (for `auto`, the picked preset's). */
+export function modeOf(options: UiOptions, pickedPreset: string | null): Mode | null {
+  if (options.overrides.mode !== undefined) return options.overrides.mode;
+  if (options.preset === 'auto' && pickedPreset === null) return null;
+  return effectiveValues(options, pickedPreset).mode;
+}
+
+/** The Mode control's `Auto`: the `auto` preset decides the mode; other hand-set options stay. */
+export function setAutoMode(options: UiOptions): UiOptions {
+  return { preset: 'auto', overrides: without(options.overrides, 'mode') };
+}
+
+export const MODE_LABELS: Readonly<Record<Mode, string>> = {
+  binary: 'Binary',
+  grayscale: 'Grayscale',
+  color: 'Colour',
+  centerline: 'Centerline',
+};
 
 /** Picking a preset starts from its values: hand-set options are cleared. */
 export function setPreset(preset: PresetName): UiOptions {
@@ -119,7 +167,7 @@ export function toQuery(options: UiOptions): URLSearchParams {
   const keys = Object.keys(options.overrides).sort() as OptionKey[];
   for (const key of keys) {
     const value = options.overrides[key];
-    if (value !== undefined) query.set(PARAM[key], String(value));
+    if (value !== undefined && value !== null) query.set(PARAM[key], String(value));
   }
   return query;
 }
@@ -127,4 +175,47 @@ export function toQuery(options: UiOptions): URLSearchParams {
 /** Identifies a set of options: results made with another key are stale. */
 export function optionsKey(options: UiOptions): string {
   return toQuery(options).toString();
+}
+
+/**
+ * Options from a query string in the service's names (a page URL, a saved
+ * recipe): the inverse of `toQuery`. Unknown names and values that do not
+ * parse are left out, so an old or edited link still opens.
+ */
+export function fromQuery(query: URLSearchParams): UiOptions {
+  const presetName = query.get('preset');
+  const preset = (PRESET_NAMES_SET.has(presetName ?? '') ? presetName : 'default') as PresetName;
+  const overrides: Record<string, unknown> = {};
+  for (const [key, param] of Object.entries(PARAM) as [OptionKey, string][]) {
+    const raw = query.get(param);
+    if (raw === null) continue;
+    const value = parseValue(key, raw);
+    if (value !== undefined) overrides[key] = value;
+  }
+  return { preset, overrides: overrides as Partial<OptionValues> };
+}
+
+const PRESET_NAMES_SET = new Set<string>(Object.keys(PRESETS).concat('auto'));
+
+function parseValue(key: OptionKey, raw: string): unknown {
+  const n = Number(raw);
+  switch (key) {
+    case 'mode':
+      return ['binary', 'grayscale', 'color'].includes(raw) ? raw : undefined;
+    case 'layering':
+      return ['stacked', 'cutout'].includes(raw) ? raw : undefined;
+    case 'threshold':
+      return raw === 'auto' || raw === 'adaptive' ? raw : raw !== '' && Number.isFinite(n) ? n : undefined;
+    case 'colors':
+      return raw === 'auto' ? raw : Number.isInteger(n) ? n : undefined;
+    case 'palette':
+      return /^#?[0-9a-fA-F]{6}(,#?[0-9a-fA-F]{6})*$/.test(raw) ? raw : undefined;
+    case 'invert':
+    case 'transparentBackground':
+    case 'enhance':
+    case 'resize':
+      return raw === 'true' ? true : raw === 'false' ? false : undefined;
+    default:
+      return raw !== '' && Number.isFinite(n) ? n : undefined;
+  }
 }

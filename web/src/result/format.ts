@@ -20,6 +20,16 @@ export function svgFileName(name: string): string {
   return `${base}.svg`;
 }
 
+/** The PNG export's name: `logo.png` → `logo.svg.png`, so it never takes the original's name. */
+export function pngFileName(name: string): string {
+  return `${svgFileName(name)}.png`;
+}
+
+/** The name of another format written by the service: `logo.png` → `logo.pdf`. */
+export function otherFileName(name: string, format: string): string {
+  return svgFileName(name).replace(/\.svg$/, `.${format}`);
+}
+
 /** File names for the zip, made unique: two `logo.png` from different folders become `logo.svg` and `logo-2.svg`. */
 export function uniqueSvgNames(names: readonly string[]): string[] {
   const used = new Set<string>();

@@ -16,11 +16,13 @@ function boxStyle({ view, size }: LayerProps): CSSProperties {
 }
 
 /** The original image, sampled nearest-neighbour when zoomed in so its real pixels show. */
-export function OriginalLayer(props: LayerProps & { readonly src: string; readonly faded?: boolean }) {
+export function OriginalLayer(
+  props: LayerProps & { readonly src: string; readonly faded?: boolean; readonly peek?: boolean },
+) {
   const pixelated = props.view.zoom >= PIXELATED_FROM;
   return (
     <img
-      className={`layer${pixelated ? ' is-pixelated' : ''}${props.faded ? ' is-faded' : ''}`}
+      className={`layer${pixelated ? ' is-pixelated' : ''}${props.faded ? ' is-faded' : ''}${props.peek ? ' layer-peek' : ''}`}
       src={props.src}
       alt=""
       draggable={false}
@@ -30,10 +32,12 @@ export function OriginalLayer(props: LayerProps & { readonly src: string; readon
 }
 
 /** The SVG result as an image: vector, so it stays sharp at any zoom. */
-export function SvgLayer(props: LayerProps & { readonly src: string; readonly label: string }) {
+export function SvgLayer(
+  props: LayerProps & { readonly src: string; readonly label: string; readonly covered?: boolean },
+) {
   return (
     <img
-      className="layer layer-svg"
+      className={`layer layer-svg${props.covered ? ' is-covered' : ''}`}
       src={props.src}
       alt={props.label}
       draggable={false}

@@ -19,6 +19,8 @@ export interface ZoomPan {
   readonly zoomOut: () => void;
   readonly fit: () => void;
   readonly actualSize: () => void;
+  /** Zooms to `zoom` (1 = 100%) around the panes' centre, as typed in the zoom box. */
+  readonly zoomTo: (zoom: number) => void;
 }
 
 /** `resetKey` names what is shown (the image): a new one fits the view again. */
@@ -87,6 +89,7 @@ export function useZoomPan(content: Size | null, resetKey: string): ZoomPan {
     zoomOut: () => zoomCentre(1 / STEP),
     fit,
     actualSize,
+    zoomTo: (zoom: number) => zoomCentre(zoom / viewRef.current.zoom),
   };
 }
 

@@ -24,12 +24,15 @@ export function clampZoom(zoom: number): number {
   return Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom));
 }
 
-/** The whole image, centred, with a small margin; never enlarged past 100% just to fill the pane. */
+/**
+ * The whole image, centred, with a small margin, as large as the pane allows:
+ * small images (a 32 px icon) are enlarged to fill it, up to MAX_ZOOM.
+ */
 export function fitView(content: Size, pane: Size): View {
   if (content.width <= 0 || content.height <= 0 || pane.width <= 0 || pane.height <= 0)
     return { zoom: 1, x: 0, y: 0 };
   const zoom = clampZoom(
-    Math.min(1, (pane.width * 0.94) / content.width, (pane.height * 0.94) / content.height),
+    Math.min((pane.width * 0.94) / content.width, (pane.height * 0.94) / content.height),
   );
   return centred(content, pane, zoom);
 }

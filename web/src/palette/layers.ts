@@ -1,0 +1,101 @@
+/**
+ * The colours of a result as layers: one per fill colour, with its paths and
+ * nodes (drawing commands), and the edits a person makes to them (hidden,
+ * recoloured). Pure functions over the SVG text, so the view and every
+ * export get the same edited SVG.
+ */
+
+export interface ColourLayer {
+  /** The fill as written, lower-case `#rrggbb`. */
+  readonly colour: string;
+  readonly paths: number;
+  /** Drawing commands in the layer's paths (each moveto, line or curve segment). */
+  readonly nodes: number;
+}
+
+export interface LayerEdits {
+  readonly hidden: readonly string[];
+  /** Original colour → new colour. */
+  readonly recolour: Readonly<Record<string, string>>;
+}
+
+export const NO_EDITS: LayerEdits = { hidden: [], recolour: {} };
+
+const PATH =
+  /<path\b[^>]*?\bfill="(#[0-9a-fA-F]{3,8})"[^>]*?\bd="([^"]*)"[^>]*\/>|<path\b[^>]*?\bd="([^"]*)"[^>]*?\bfill="(#[0-9a-fA-F]{3,8})"[^>]*\/>/g;
+
+/** The result's layers in paint order (first drawn first), with their path and node counts. */
+export function colourLayers(svg: string): ColourLayer[] {
+  const layers = new Map<string, { paths: number; nodes: number }>();
+  for (const match of svg.matchAll(PATH)) {
+    const colour = (match[1] ?? match[4] ?? '').toLowerCase();
+    const d = match[2] ?? match[3] ?? '';
+    const layer = layers.get(colour) ?? { paths: 0, nodes: 0 };
+    layer.paths++;
+    layer.nodes += countNodes(d);
+    layers.set(colour, layer);
+  }
+  return [...layers].map(([colour, l]) => ({ colour, ...l }));
+}
+
+/** Commands in path data, an implicit repeat of a command counted as another node. */
+function countNodes(d: string): number {
+  const ARGS: Record<string, number> = { m: 2, l: 2, h: 1, v: 1, c: 6, s: 4, q: 4, t: 2, a: 7, z: 0 };
+  let nodes = 0;
+  for (const [, command, args] of d.matchAll(/([MLHVCSQTAZmlhvcsqtaz])([^MLHVCSQTAZmlhvcsqtaz]*)/g)) {
+    const per = ARGS[command.toLowerCase()] ?? 0;
+    if (per === 0) continue;
+    const numbers = args.match(/-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/gi)?.length ?? 0;
+    nodes += Math.max(1, Math.floor(numbers / per));
+  }
+  return nodes;
+}
+
+export function hasEdits(edits: LayerEdits): boolean {
+  return edits.hidden.length > 0 || Object.keys(edits.recolour).length > 0;
+}
+
+/** The SVG with hidden layers left out and recoloured ones repainted. */
+export function applyEdits(svg: string, edits: LayerEdits): string {
+  if (!hasEdits(edits)) return svg;
+  const hidden = new Set(edits.hidden.map((c) => c.toLowerCase()));
+  return svg.replace(/<path\b[^>]*\/>/g, (path) => {
+    const fill = /\bfill="(#[0-9a-fA-F]{3,8})"/.exec(path)?.[1]?.toLowerCase();
+    if (!fill) return path;
+    if (hidden.has(fill)) return '';
+    const to = edits.recolour[fill];
+    return to ? path.replace(/\bfill="#[0-9a-fA-F]{3,8}"/, `fill="${to}"`) : path;
+  });
+}
+
+/** Share of the picture's area painted by each colour, from the SVG drawn small (counts each pixel's nearest fill). */
+export async function areaShares(svgUrl: string, colours: readonly string[], side = 160): Promise<number[]> {
+  const image = new Image();
+  image.src = svgUrl;
+  await image.decode();
+  const k = side / Math.max(image.naturalWidth || side, image.naturalHeight || side);
+  const w = Math.max(1, Math.round((image.naturalWidth || side) * k));
+  const h = Math.max(1, Math.round((image.naturalHeight || side) * k));
+  const canvas = document.createElement('canvas');
+  canvas.width = w;
+  canvas.height = h;
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (!context) return colours.map(() => 0);
+  context.drawImage(image, 0, 0, w, h);
+  const { data } = context.getImageData(0, 0, w, h);
+  const rgb = colours.map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)));
+  const counts = colours.map(() => 0);
+  let painted = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3] < 128) continue;
+    painted++;
+    let best = 0;
+    let bestDistance = Infinity;
+    rgb.forEach(([r, g, b], j) => {
+      const distance = (data[i] - r) ** 2 + (data[i + 1] - g) ** 2 + (data[i + 2] - b) ** 2;
+      if (distance < bestDistance) [best, bestDistance] = [j, distance];
+    });
+    counts[best]++;
+  }
+  return counts.map((n) => (painted === 0 ? 0 : n / painted));
+}

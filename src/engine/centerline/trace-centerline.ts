@@ -359,14 +359,12 @@ function dashWidth(points: Float64Array, cover: CoverageField, fromDist: number)
   // Free at both ends, the whole dash moves to the ink's middle across it, as longer strokes do (an
   // even-width stroke's pixel skeleton is half a pixel off): by the median offset, at most 1 px.
   const offs: number[] = [];
-  let nx = 0;
-  let ny = 0;
   const tx = points[2 * n - 2] - points[0];
   const ty = points[2 * n - 1] - points[1];
   const tl = Math.hypot(tx, ty);
   if (tl > 0) {
-    nx = -ty / tl;
-    ny = tx / tl;
+    const nx = -ty / tl;
+    const ny = tx / tl;
     for (let i = 0; i < n; i++)
       offs.push(offsetAcross(cover, points[2 * i], points[2 * i + 1], nx, ny, 2 * fromDist + 2));
     const off = Math.max(-1, Math.min(1, median(offs)));

@@ -32,6 +32,7 @@ import { taskRoutes } from './routes/tasks.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { KeyChecker, securityHook } from './security.js';
 import type { JobInput, Service } from './service.js';
+import type { RateLimiter } from './ratelimit/types.js';
 import type { UploadStore } from './uploads/types.js';
 import { validatorCompiler } from './validation.js';
 import { SERVICE_VERSION } from './version.js';
@@ -49,6 +50,8 @@ export interface AppDeps {
   /** Builds the job queue around the processor the app provides (it converts on this app's pool and cache). */
   jobs?: (process: JobProcessor<JobInput>) => JobQueue<JobInput>;
   pool?: WorkerPool;
+  /** The limiter used when RATE_LIMIT is on (tests give one on a fixed clock); default the backends'. */
+  rateLimiter?: RateLimiter;
   /** false for silent tests; default pino JSON at LOG_LEVEL. */
   logger?: boolean | FastifyBaseLogger;
   /** Folder of the built web UI; null to serve none. Default dist/web of this checkout. */
@@ -186,7 +189,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     done();
   });
   const keys = config.apiKeyRequired ? new KeyChecker(config.apiKeys) : null;
-  const limiter = config.rateLimitPerHour > 0 ? backends.rateLimiter(config.rateLimitPerHour) : null;
+  const limiter =
+    config.rateLimitPerHour > 0 ? (deps.rateLimiter ?? backends.rateLimiter(config.rateLimitPerHour)) : null;
   // Nothing to enforce (the default): no hook, so no per-request path test.
   if (keys || limiter) app.addHook('onRequest', securityHook(keys, limiter));
 

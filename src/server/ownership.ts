@@ -26,14 +26,18 @@ declare module 'fastify' {
 
 const TAG_LENGTH = 16;
 
+/** One per configured API key, built once at start-up (security.ts's KeyChecker). */
 export class Owner {
   /** Namespace of this key's uploads and dedupe keys: a digest of the key, never the key. */
   readonly namespace: string;
+  /** The key's rate-limit client id: its sha256, never the key. */
+  readonly client: string;
   readonly #key: string;
 
   constructor(apiKey: string) {
     this.#key = apiKey;
     this.namespace = createHash('sha256').update(`image2svg:owner:${apiKey}`).digest('hex').slice(0, 16);
+    this.client = `key:${createHash('sha256').update(apiKey).digest('hex')}`;
   }
 
   #tag(jobId: string): string {
@@ -54,10 +58,6 @@ export class Owner {
     const expected = Buffer.from(this.#tag(jobId));
     return tag.length === expected.length && timingSafeEqual(tag, expected) ? jobId : null;
   }
-}
-
-export function ownerOf(apiKey: string): Owner {
-  return new Owner(apiKey);
 }
 
 /** Rewrites the stored id in an ApiError's message to the id the client knows. */
@@ -115,7 +115,6 @@ export function scopedUploads(store: UploadStore, owner: Owner | null): UploadSt
       call(id, async (s) => shown(id, await store.putChunk(s, index, total, bytes))),
     status: (id) => call(id, async (s) => shown(id, await store.status(s))),
     assemble: (id) => call(id, (s) => store.assemble(s)),
-    read: (id) => call(id, (s) => store.read(s)),
     delete: (id) => call(id, (s) => store.delete(s)),
     sweep: () => store.sweep(),
     bytesHeld: () => store.bytesHeld(),

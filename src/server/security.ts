@@ -18,22 +18,23 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './errors.js';
-import { ownerOf } from './ownership.js';
+import { Owner } from './ownership.js';
 import type { RateLimiter } from './ratelimit/types.js';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
 export class KeyChecker {
-  readonly #digests: Buffer[];
+  readonly #keys: { digest: Buffer; owner: Owner }[];
   constructor(keys: readonly string[]) {
-    this.#digests = keys.map(digest);
+    this.#keys = keys.map((k) => ({ digest: digest(k), owner: new Owner(k) }));
   }
-  valid(key: string | undefined): boolean {
-    if (!key) return false;
+  /** The owner of a valid key (every key compared, whichever matches), null for any other. */
+  owner(key: string | undefined): Owner | null {
+    if (!key) return null;
     const d = digest(key);
-    let ok = false;
-    for (const k of this.#digests) ok = timingSafeEqual(k, d) || ok;
-    return ok;
+    let found: Owner | null = null;
+    for (const k of this.#keys) if (timingSafeEqual(k.digest, d)) found = k.owner;
+    return found;
   }
 }
 
@@ -82,7 +83,8 @@ export function securityHook(keys: KeyChecker | null, limiter: RateLimiter | nul
     }
     const header = request.headers['x-api-key'];
     const key = Array.isArray(header) ? header[0] : header;
-    if (keys && !keys.valid(key)) {
+    const owner = keys ? keys.owner(key) : null;
+    if (keys && !owner) {
       // A failed attempt counts against the client address: keys cannot be guessed at full speed.
       await count(`ip:${request.ip}`, reply);
       throw new ApiError(
@@ -90,7 +92,8 @@ export function securityHook(keys: KeyChecker | null, limiter: RateLimiter | nul
         key ? 'The X-API-Key header is not a valid key' : 'Send a valid API key in the X-API-Key header',
       );
     }
-    if (keys && key) request.owner = ownerOf(key);
-    await count(key && keys ? `key:${digest(key).toString('hex')}` : `ip:${request.ip}`, reply);
+    // The owners (namespace, rate-limit id) were made at start-up: the key is hashed once per request, to compare it.
+    request.owner = owner;
+    await count(owner ? owner.client : `ip:${request.ip}`, reply);
   };
 }

@@ -8,10 +8,9 @@
  * (monitoring/alerts.test.yml) run too.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV_VARIABLES } from '../../src/server/config.js';
-import { findRedisServer, startRedis } from '../server/redis-server.js';
+import { findRedisServer, freePort, startRedis } from '../server/redis-server.js';
 import {
   expandGrafanaVariables,
   findExecutable,
@@ -40,14 +39,6 @@ export function exposedNames(text: string): Set<string> {
     } else if (/^[a-zA-Z_:]/.test(line)) names.add(/^[a-zA-Z_:][\w:]*/.exec(line)![0]);
   }
   return names;
-}
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**

@@ -15,11 +15,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConvertParams, toConversionRequest } from '../../src/server/convert-params.js';
 import { ERRORS } from '../../src/server/errors.js';
 import { loggerOptions } from '../../src/server/logger.js';
+import { MemoryRateLimiter } from '../../src/server/ratelimit/memory-rate-limiter.js';
 import {
   expectOwnedByKey,
   fileForm,
   form,
-  inOneRateLimitWindow,
   makeApp,
   noisePng,
   shapesPng,
@@ -250,8 +250,9 @@ describe('API keys and logs', () => {
   });
 
   it('wrong keys count against the client address: 429 after RATE_LIMIT failures', async () => {
-    await inOneRateLimitWindow();
-    const app = await appWith({ API_KEY_REQUIRED: 'true', API_KEYS: KEY, RATE_LIMIT: '5' });
+    // A limiter on a fixed clock: every request falls in one window, whatever the time or the machine's pace.
+    const rateLimiter = new MemoryRateLimiter({ limit: 5, clock: () => 1_000 });
+    const app = await appWith({ API_KEY_REQUIRED: 'true', API_KEYS: KEY, RATE_LIMIT: '5' }, { rateLimiter });
     const codes: number[] = [];
     for (let i = 0; i < 8; i++) {
       const r = await app.inject({ url: '/cache/stats', headers: { 'x-api-key': `wrong-key-${i}000` } });

@@ -15,7 +15,8 @@ export function findRedisServer(): string | null {
   return found.status === 0 && path !== '' ? path : null;
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port free at the moment of asking. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

@@ -25,6 +25,8 @@
  * brightest level. Pure function, integer-exact on the same input.
  */
 
+import { inkPaperLevels } from './histogram.js';
+
 /** Blocks per smaller image side (the block side is at least `MIN_BLOCK` px). */
 const BLOCKS_PER_SIDE = 24;
 const MIN_BLOCK = 8;
@@ -284,14 +286,7 @@ const INK_PERCENTILE = 0.001;
 export function flattenedThreshold(hist: Uint32Array, otsu: number): number {
   let total = 0;
   for (let v = 0; v < 256; v++) total += hist[v];
-  let paper = 255;
-  let most = -1;
-  for (let v = otsu; v < 256; v++) {
-    if (hist[v] > most) {
-      most = hist[v];
-      paper = v;
-    }
-  }
+  const { paper } = inkPaperLevels(hist, otsu);
   const want = total * INK_PERCENTILE;
   let seen = 0;
   let ink = 0;

@@ -20,6 +20,7 @@
 import type { ResolvedOptions } from '../options.js';
 import type { Raster, TraceEvent } from '../types.js';
 import { decompose } from '../binary/decompose.js';
+import { hexColor } from '../color/paint-layers.js';
 import { tracePolygon } from '../binary/polygons.js';
 import { smoothOutline } from '../binary/smooth-outline.js';
 import { CurveBuilder, type Curves } from '../geometry/curves.js';
@@ -35,8 +36,6 @@ export function pixelGridFor(raster: Raster, forced: boolean): { grid: PixelGrid
   if (exact) return { grid: exact, exact: true };
   return forced ? { grid: estimateGrid(raster), exact: false } : null;
 }
-
-const hex = (key: number) => '#' + (key >>> 8).toString(16).padStart(6, '0');
 
 export function* tracePixelArt(
   raster: Raster,
@@ -72,7 +71,7 @@ export function* tracePixelArt(
     yield {
       kind: 'layer',
       layer: {
-        fill: hex(key),
+        fill: hexColor(key >>> 8),
         ...(alpha > 0 && alpha < 255 ? { opacity: alpha / 255 } : {}),
         d: path.d,
         fillRule: 'nonzero',

@@ -140,17 +140,6 @@ export class MemoryUploadStore implements UploadStore {
     return out;
   }
 
-  async read(uploadId: string): Promise<Uint8Array> {
-    const upload = this.#live(uploadId);
-    if (!upload.assembled) {
-      throw new ApiError(
-        'UPLOAD_INCOMPLETE',
-        `Upload "${uploadId}" is not assembled yet: POST /upload/chunked/${uploadId}/complete first`,
-      );
-    }
-    return upload.assembled;
-  }
-
   async delete(uploadId: string): Promise<void> {
     this.#uploads.delete(uploadId);
   }

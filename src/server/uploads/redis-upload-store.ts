@@ -114,13 +114,6 @@ refresh(ARGV[4])
 return parts
 `;
 
-const READ = `${STATE}
-local s = state()
-if s ~= 'live' then return {s} end
-if redis.call('HGET', KEYS[1], 'assembled') ~= '1' then return {'incomplete'} end
-return chunks()
-`;
-
 const DELETE = `
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 redis.call('ZREM', KEYS[4], ARGV[1])
@@ -157,10 +150,7 @@ export class RedisUploadStore implements UploadStore {
   readonly #maxBytes: number;
   readonly #now: Clock;
   readonly #timer: NodeJS.Timeout | null;
-  readonly #scripts: Record<
-    'put' | 'status' | 'assemble' | 'read' | 'delete' | 'sweep' | 'bytes',
-    RedisScript
-  >;
+  readonly #scripts: Record<'put' | 'status' | 'assemble' | 'delete' | 'sweep' | 'bytes', RedisScript>;
 
   constructor(opts: RedisUploadStoreOptions) {
     this.#client = opts.client;
@@ -174,7 +164,6 @@ export class RedisUploadStore implements UploadStore {
       put: defineScript(c, 'image2svgUploadPut', 4, PUT),
       status: defineScript(c, 'image2svgUploadStatus', 4, STATUS),
       assemble: defineScript(c, 'image2svgUploadAssemble', 4, ASSEMBLE),
-      read: defineScript(c, 'image2svgUploadRead', 4, READ),
       delete: defineScript(c, 'image2svgUploadDelete', 4, DELETE),
       sweep: defineScript(c, 'image2svgUploadSweep', 1, SWEEP),
       bytes: defineScript(c, 'image2svgUploadBytes', 1, BYTES_HELD),
@@ -258,18 +247,6 @@ export class RedisUploadStore implements UploadStore {
       const missing = reply.slice(1).map(String);
       const shown = missing.slice(0, 50).join(', ') + (missing.length > 50 ? ', ...' : '');
       throw new ApiError('UPLOAD_INCOMPLETE', `Upload "${uploadId}" is missing chunks: ${shown}`);
-    }
-    return this.#file(uploadId, state, reply);
-  }
-
-  async read(uploadId: string): Promise<Uint8Array> {
-    const reply = (await this.#scripts.read.buffers(this.#keys(uploadId), this.#base(uploadId))) as Reply;
-    const state = String(reply[0]);
-    if (state === 'incomplete') {
-      throw new ApiError(
-        'UPLOAD_INCOMPLETE',
-        `Upload "${uploadId}" is not assembled yet: POST /upload/chunked/${uploadId}/complete first`,
-      );
     }
     return this.#file(uploadId, state, reply);
   }

@@ -22,10 +22,11 @@ export interface UploadStatus {
 export interface UploadStore {
   putChunk(uploadId: string, index: number, totalChunks: number, bytes: Uint8Array): Promise<UploadStatus>;
   status(uploadId: string): Promise<UploadStatus>;
-  /** Joins the chunks into one file (kept until the upload expires) and returns it. */
+  /**
+   * Joins the chunks into one file (kept until the upload expires) and returns it; called again, returns
+   * the same file. UPLOAD_INCOMPLETE naming the missing chunks while some are not in.
+   */
   assemble(uploadId: string): Promise<Uint8Array>;
-  /** The assembled file; UPLOAD_INCOMPLETE when it was not assembled yet. */
-  read(uploadId: string): Promise<Uint8Array>;
   delete(uploadId: string): Promise<void>;
   /** Frees expired uploads now; returns how many. Also runs on a timer. */
   sweep(): Promise<number>;

@@ -139,4 +139,57 @@ describe('centerline mode', () => {
     expect(convertSvg(a, 'pdf')).toMatch(/ w 1 J 1 j\n[\s\S]*\nS\nQ/);
     expect(convertSvg(a, 'dxf')).toContain('\n8\nSTROKE_000000\n');
   });
+  it('measures short dashes of an 8 px pen at 8 px and draws the whole drawing with one width', () => {
+    // Dashes shorter than 1.5 x their width, apart and at different places: the distance transform alone
+    // says 7.5 px (whole pixels) for each.
+    const raster = drawing(
+      '<path d="M12 15h6M30 15h6M48.5 15h6M12 40v6M40 40h20" stroke="#000" stroke-width="8" fill="none" stroke-linecap="round"/>',
+    );
+    const items = strokes(vectorize(raster, { mode: 'centerline' }).svg);
+    expect(items).toHaveLength(1);
+    expect(Math.abs(items[0].strokeWidth - 8)).toBeLessThanOrEqual(0.2);
+  });
+
+  it('keeps a clearly different width as its own stroke class', () => {
+    const raster = drawing(
+      '<path d="M10 15H70" stroke="#000" stroke-width="3" fill="none"/><path d="M10 40H70" stroke="#000" stroke-width="7" fill="none"/>',
+    );
+    const widths = strokes(vectorize(raster, { mode: 'centerline' }).svg)
+      .map((i) => i.strokeWidth)
+      .sort((a, b) => a - b);
+    expect(widths).toHaveLength(2);
+    expect(Math.abs(widths[0] - 3)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(widths[1] - 7)).toBeLessThanOrEqual(0.5);
+  });
+  it('centres a short even-width dash on the ink, not on the pixel skeleton half a pixel off', () => {
+    const raster = drawing(
+      '<path d="M30 16h6M12 30v6" stroke="#000" stroke-width="8" fill="none" stroke-linecap="round"/>',
+    );
+    const [item] = strokes(vectorize(raster, { mode: 'centerline' }).svg);
+    const pts = item.subpaths.flatMap((sp) => [...flattenSubpath(sp, 0.05)]);
+    for (let i = 0; i < pts.length; i += 2) {
+      const [x, y] = [pts[i], pts[i + 1]];
+      // Either on the horizontal dash's line y = 16 or on the vertical one's x = 12.
+      expect(Math.min(Math.abs(y - 16), Math.abs(x - 12))).toBeLessThanOrEqual(0.25);
+    }
+  });
+  it('follows a curved stroke closely (the fit tolerance is the curve tolerance, light smoothing)', () => {
+    const raster = drawing(
+      '<path d="M12 50A26 26 0 0 1 64 50" stroke="#000" stroke-width="6" fill="none" stroke-linecap="round"/>',
+    );
+    let sum = 0;
+    let count = 0;
+    for (const item of strokes(vectorize(raster, { mode: 'centerline' }).svg)) {
+      for (const sp of item.subpaths) {
+        const pts = flattenSubpath(sp, 0.02);
+        for (let i = 0; i < pts.length; i += 2) {
+          if (pts[i + 1] > 47) continue; // the ends and their caps
+          sum += Math.abs(Math.hypot(pts[i] - 38, pts[i + 1] - 50) - 26);
+          count++;
+        }
+      }
+    }
+    expect(count).toBeGreaterThan(20);
+    expect(sum / count).toBeLessThanOrEqual(0.2);
+  });
 });

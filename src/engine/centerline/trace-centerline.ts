@@ -28,6 +28,32 @@ export const THICK_RADIUS = 6;
 /** Stroke widths are rounded to this step (px), so paths of similar width share one `<path>`. */
 export const WIDTH_STEP = 0.5;
 
+/** Strokes within this many px of the drawing's common width are drawn at that width. */
+export const COMMON_SPREAD = 0.75;
+
+/**
+ * The width most of the drawing's ink is drawn with: the length-weighted
+ * median of the strokes' widths, to 0.1 px (0 when there are no strokes).
+ * A pen drawing has one width; measuring each short stroke alone and
+ * rounding it to WIDTH_STEP scatters it by a quarter of a pixel.
+ */
+export function commonWidth(strokes: readonly StrokePath[]): number {
+  const items = strokes.map((s) => {
+    let len = 0;
+    for (let i = 2; i < s.points.length; i += 2)
+      len += Math.hypot(s.points[i] - s.points[i - 2], s.points[i + 1] - s.points[i - 1]);
+    return { w: s.width, len: Math.max(len, 0.5) };
+  });
+  items.sort((a, b) => a.w - b.w);
+  const total = items.reduce((a, b) => a + b.len, 0);
+  let acc = 0;
+  for (const it of items) {
+    acc += it.len;
+    if (acc >= total / 2) return Math.round(it.w * 10) / 10;
+  }
+  return 0;
+}
+
 export interface StrokePath {
   /** x, y pairs; the first point is the start. */
   readonly points: Float64Array;
@@ -159,9 +185,9 @@ function sharpenCorner(pts: Float64Array, prev: number, c: number, next: number,
   pts[2 * c + 1] = y;
 }
 
-/** [1 2 1]/4 smoothing, twice, of points first..last with both ends fixed. */
+/** [1 2 1]/4 smoothing, once (each pass pulls a curve inwards), of points first..last with both ends fixed. */
 function smooth(pts: Float64Array, first: number, last: number): void {
-  for (let pass = 0; pass < 2; pass++) {
+  for (let pass = 0; pass < 1; pass++) {
     let px = pts[2 * first];
     let py = pts[2 * first + 1];
     for (let i = first + 1; i < last; i++) {
@@ -269,8 +295,11 @@ function strokeWidth(
   let length = 0;
   for (let i = 1; i < n; i++)
     length += Math.hypot(points[2 * i] - points[2 * i - 2], points[2 * i + 1] - points[2 * i - 1]);
+  if (!cover || n < 2 || (n < 3 && !(openStart && openEnd))) return fromDist;
   // Across a stub shorter than its own width the normal runs into the stroke it leaves: no measure there.
-  if (!cover || n < 3 || length < 1.5 * fromDist) return fromDist;
+  // A short dash free at both ends leaves no stroke: it is measured across its middle points (the
+  // distance transform's whole pixels would be up to half a pixel off).
+  if (length < 1.5 * fromDist) return openStart && openEnd ? dashWidth(points, cover, fromDist) : fromDist;
   const widths: number[] = [];
   const skip = Math.min(Math.floor((n - 1) / 3), Math.ceil(fromDist / 2));
   for (let i = Math.max(1, skip); i < n - Math.max(1, skip); i++) {
@@ -305,6 +334,45 @@ function strokeWidth(
     moved[2 * i + 1] += off * ny;
   }
   points.set(moved);
+  return widths.length ? Math.max(0.5, median(widths)) : fromDist;
+}
+
+/** A short free dash's width: the median of the coverage summed across it at its inner points. */
+function dashWidth(points: Float64Array, cover: CoverageField, fromDist: number): number {
+  const n = points.length / 2;
+  const widths: number[] = [];
+  for (let i = 1; i < n - 1; i++) {
+    const tx = points[2 * i + 2] - points[2 * i - 2];
+    const ty = points[2 * i + 3] - points[2 * i - 1];
+    const len = Math.hypot(tx, ty);
+    if (len === 0) continue;
+    widths.push(widthAcross(cover, points[2 * i], points[2 * i + 1], -ty / len, tx / len, 2 * fromDist + 2));
+  }
+  if (n === 2) {
+    // Two points only: measured across their midpoint.
+    const tx = points[2] - points[0];
+    const ty = points[3] - points[1];
+    const len = Math.hypot(tx, ty);
+    const [mx, my] = [(points[0] + points[2]) / 2, (points[1] + points[3]) / 2];
+    if (len > 0) widths.push(widthAcross(cover, mx, my, -ty / len, tx / len, 2 * fromDist + 2));
+  }
+  // Free at both ends, the whole dash moves to the ink's middle across it, as longer strokes do (an
+  // even-width stroke's pixel skeleton is half a pixel off): by the median offset, at most 1 px.
+  const offs: number[] = [];
+  const tx = points[2 * n - 2] - points[0];
+  const ty = points[2 * n - 1] - points[1];
+  const tl = Math.hypot(tx, ty);
+  if (tl > 0) {
+    const nx = -ty / tl;
+    const ny = tx / tl;
+    for (let i = 0; i < n; i++)
+      offs.push(offsetAcross(cover, points[2 * i], points[2 * i + 1], nx, ny, 2 * fromDist + 2));
+    const off = Math.max(-1, Math.min(1, median(offs)));
+    for (let i = 0; i < n; i++) {
+      points[2 * i] += off * nx;
+      points[2 * i + 1] += off * ny;
+    }
+  }
   return widths.length ? Math.max(0.5, median(widths)) : fromDist;
 }
 
@@ -465,11 +533,15 @@ export function* traceCenterline(
   const strokes = skeletonStrokes(ink, thick, dist, w, h, cover);
 
   yield { kind: 'stage', stage: 'curves', progress: 0.7 };
-  const tolerance = Math.max(0.5, 2 * options.curveTolerance);
+  const tolerance = Math.max(0.1, options.curveTolerance);
   const cornerTurn = Math.min(170, Math.max(20, options.cornerThreshold));
+  const common = commonWidth(strokes);
   const classes = new Map<number, StrokePath[]>();
   for (const s of strokes) {
-    const cls = Math.max(WIDTH_STEP, Math.round(s.width / WIDTH_STEP) * WIDTH_STEP);
+    const cls =
+      common > 0 && Math.abs(s.width - common) <= COMMON_SPREAD
+        ? common
+        : Math.max(WIDTH_STEP, Math.round(s.width / WIDTH_STEP) * WIDTH_STEP);
     let list = classes.get(cls);
     if (!list) classes.set(cls, (list = []));
     list.push(s);

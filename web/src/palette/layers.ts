@@ -21,18 +21,38 @@ export interface LayerEdits {
 
 export const NO_EDITS: LayerEdits = { hidden: [], recolour: {} };
 
-const PATH =
-  /<path\b[^>]*?\bfill="(#[0-9a-fA-F]{3,8})"[^>]*?\bd="([^"]*)"[^>]*\/>|<path\b[^>]*?\bd="([^"]*)"[^>]*?\bfill="(#[0-9a-fA-F]{3,8})"[^>]*\/>/g;
+/**
+ * What the engine writes for a layer (src/engine/svg-document.ts): a painted
+ * `<path>`, `<circle>`, `<ellipse>` or `<rect>` on its own, or a `<g>` that
+ * carries the paint for several of them. Group 1/2: a group's attributes and
+ * content; group 3/4: a lone element's name and attributes.
+ */
+const PAINTED = /<g\b([^>]*)>([\s\S]*?)<\/g>|<(path|circle|ellipse|rect)\b([^>]*?)\/>/g;
+const FILL = /\bfill="(#[0-9a-fA-F]{3,8})"/;
+const ELEMENT = /<(path|circle|ellipse|rect)\b([^>]*?)\/>/g;
+
+/** Drawing commands of one element: a path's segments, one for a true shape. */
+function elementNodes(name: string, attrs: string): number {
+  return name === 'path' ? countNodes(/\bd="([^"]*)"/.exec(attrs)?.[1] ?? '') : 1;
+}
 
 /** The result's layers in paint order (first drawn first), with their path and node counts. */
 export function colourLayers(svg: string): ColourLayer[] {
   const layers = new Map<string, { paths: number; nodes: number }>();
-  for (const match of svg.matchAll(PATH)) {
-    const colour = (match[1] ?? match[4] ?? '').toLowerCase();
-    const d = match[2] ?? match[3] ?? '';
+  for (const match of svg.matchAll(PAINTED)) {
+    const [, groupAttrs, content, name, attrs] = match;
+    const colour = FILL.exec(groupAttrs ?? attrs ?? '')?.[1]?.toLowerCase();
+    if (!colour) continue;
     const layer = layers.get(colour) ?? { paths: 0, nodes: 0 };
-    layer.paths++;
-    layer.nodes += countNodes(d);
+    if (content !== undefined) {
+      for (const [, child, childAttrs] of content.matchAll(ELEMENT)) {
+        layer.paths++;
+        layer.nodes += elementNodes(child, childAttrs);
+      }
+    } else {
+      layer.paths++;
+      layer.nodes += elementNodes(name, attrs);
+    }
     layers.set(colour, layer);
   }
   return [...layers].map(([colour, l]) => ({ colour, ...l }));
@@ -59,13 +79,17 @@ export function hasEdits(edits: LayerEdits): boolean {
 export function applyEdits(svg: string, edits: LayerEdits): string {
   if (!hasEdits(edits)) return svg;
   const hidden = new Set(edits.hidden.map((c) => c.toLowerCase()));
-  return svg.replace(/<path\b[^>]*\/>/g, (path) => {
-    const fill = /\bfill="(#[0-9a-fA-F]{3,8})"/.exec(path)?.[1]?.toLowerCase();
-    if (!fill) return path;
-    if (hidden.has(fill)) return '';
-    const to = edits.recolour[fill];
-    return to ? path.replace(/\bfill="#[0-9a-fA-F]{3,8}"/, `fill="${to}"`) : path;
-  });
+  return svg.replace(
+    PAINTED,
+    (painted, groupAttrs?: string, _content?: string, _name?: string, attrs?: string) => {
+      // A group's paint is in its own opening tag; a lone element's in its attributes.
+      const fill = FILL.exec(groupAttrs ?? attrs ?? '')?.[1]?.toLowerCase();
+      if (!fill) return painted;
+      if (hidden.has(fill)) return '';
+      const to = edits.recolour[fill];
+      return to ? painted.replace(FILL, `fill="${to}"`) : painted;
+    },
+  );
 }
 
 /** Share of the picture's area painted by each colour, from the SVG drawn small (counts each pixel's nearest fill). */

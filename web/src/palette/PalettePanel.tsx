@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import { areaShares, colourLayers, type LayerEdits } from './layers.js';
+import { areaShares } from './area-shares.js';
+import { colourLayers, type LayerEdits } from './layers.js';
 
 interface PalettePanelProps {
   /** The result as the service (or the engine in the page) made it. */

@@ -25,9 +25,8 @@
  *   --warmup N     untimed requests first, per case of part 3 (default 150: the worker has its own JIT)
  *   --main FILE    server entry to start (default dist/server/main.js), e.g. another build to compare
  */
-import { execSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -35,6 +34,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import sharp from 'sharp';
 import { loadConfig } from '../src/server/config.js';
+import { startServer } from './server-process.js';
 import { median, multipart, quantile, RawClient, rawRequest, TimedClient } from './service-client.js';
 
 const { values } = parseArgs({
@@ -107,46 +107,6 @@ async function photo(seed: number, size = 512): Promise<Buffer> {
     .toBuffer();
 }
 
-/** A free loopback port: bind port 0, read it, release it. */
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => done(port));
-    });
-  });
-}
-
-async function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  if (!existsSync(MAIN)) execSync('npx tsc -p tsconfig.build.json', { cwd: ROOT, stdio: 'inherit' });
-  const port = await freePort();
-  // The default LOG_LEVEL (info), as deployed; the log lines go to /dev/null, so their cost is counted.
-  const child = spawn(process.execPath, [MAIN.pathname], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      BACKEND_HOST: '127.0.0.1',
-      BACKEND_PORT: String(port),
-      RATE_LIMIT: '0',
-      MAX_QUEUE_SIZE: '1000',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  child.on('exit', (code) => {
-    if (code !== null && code !== 0) console.error(`server exited with ${code}`);
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    const ready = await fetch(`${url}/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, url };
-}
-
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const seconds = (header: string | string[] | undefined) => Number(header) * 1000;
 
@@ -154,7 +114,16 @@ const config = loadConfig({});
 const limits = { maxSide: config.maxImageDimension, maxPixels: config.maxImagePixels, resize: false };
 const images = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((seed) => logo(seed)));
 const client = new TimedClient();
-const { child, url } = await startServer();
+// The default LOG_LEVEL (info), as deployed; the log lines go to /dev/null, so their cost is counted.
+const { child, url } = await startServer({
+  root: ROOT,
+  main: MAIN,
+  env: { RATE_LIMIT: '0', MAX_QUEUE_SIZE: '1000' },
+  readyTimeoutMs: 10_000,
+  onExit: (code) => {
+    if (code !== null && code !== 0) console.error(`server exited with ${code}`);
+  },
+});
 const raw = await RawClient.open(url);
 // The engine in this process, from the same dist/ build the server runs (tsx would compile src/ differently).
 const engine = (await import(

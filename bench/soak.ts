@@ -29,14 +29,13 @@
  * the idle RSS measured before the load (after one warm-up request of each kind, so the worker
  * threads have loaded the engine).
  */
-import { execSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
+import { startServer } from './server-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -158,44 +157,6 @@ async function images(): Promise<Image[]> {
   return out;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => done(port));
-    });
-  });
-}
-
-async function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  if (!existsSync(MAIN)) execSync('npx tsc -p tsconfig.build.json', { cwd: ROOT, stdio: 'inherit' });
-  const port = await freePort();
-  const child = spawn(process.execPath, [MAIN.pathname], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      BACKEND_HOST: '127.0.0.1',
-      BACKEND_PORT: String(port),
-      LOG_LEVEL: 'warn',
-      ...EXTRA_ENV,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  child.on('exit', (code, signal) => {
-    if (!stopping) console.error(`server exited early (code ${code}, signal ${signal})`);
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 400; i++) {
-    const ready = await fetch(`${url}/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return { child, url };
-    await sleep(50);
-  }
-  throw new Error('the server did not become ready in 20 s');
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let stopping = false;
 
@@ -302,7 +263,15 @@ const all = await images();
 console.error(
   `soak: ${all.length} images, ${CLIENTS} clients, ${LOAD_MS / 60_000} min load, ${cpus().length} CPUs`,
 );
-const { child, url } = await startServer();
+const { child, url } = await startServer({
+  root: ROOT,
+  main: MAIN,
+  env: { LOG_LEVEL: 'warn', ...EXTRA_ENV },
+  readyTimeoutMs: 20_000,
+  onExit: (code, signal) => {
+    if (!stopping) console.error(`server exited early (code ${code}, signal ${signal})`);
+  },
+});
 const pid = child.pid!;
 
 // Warm each worker path once, then let the service settle: the idle baseline.
